@@ -1,0 +1,118 @@
+// Package config reads and validates the aggregator's YAML configuration.
+//
+// Parsing is strict: an unknown key, a value of the wrong type or an invalid
+// value is an error that names the file, the line and the key, and nothing
+// starts. A Config is a plain value; the packages it configures take plain
+// parameters, never the Config itself.
+package config
+
+import (
+	"time"
+)
+
+// Config is the whole configuration file. Load fills in defaults and
+// validates it; the zero value is not valid.
+type Config struct {
+	// Schedule is a robfig/cron/v3 expression: 5 fields, an optional
+	// leading seconds field, descriptors such as @every 10m, and CRON_TZ=.
+	Schedule string `yaml:"schedule"`
+	// Store is the path of the SQLite database.
+	Store string `yaml:"store"`
+	// Retention is how long items no longer carried by their feed are
+	// kept; 0 keeps them for ever.
+	Retention time.Duration `yaml:"retention"`
+	Log       Log           `yaml:"log"`
+	Fetch     Fetch         `yaml:"fetch"`
+	Dedupe    Dedupe        `yaml:"dedupe"`
+	Output    Output        `yaml:"output"`
+	Feeds     []Feed        `yaml:"feeds"`
+}
+
+// Log configures logging.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn or error
+	Format string `yaml:"format"` // text or json
+}
+
+// Fetch configures the poller.
+type Fetch struct {
+	UserAgent    string        `yaml:"user_agent"`
+	Timeout      time.Duration `yaml:"timeout"`
+	MaxBodyBytes int64         `yaml:"max_body_bytes"`
+	MaxItems     int           `yaml:"max_items"`
+	Concurrency  int           `yaml:"concurrency"`
+	PerHost      int           `yaml:"per_host"`
+	HostDelay    time.Duration `yaml:"host_delay"`
+	MaxBackoff   time.Duration `yaml:"max_backoff"`
+	BlockPrivate bool          `yaml:"block_private"`
+}
+
+// Dedupe configures story merging.
+type Dedupe struct {
+	// Window is how far back a new item is compared.
+	Window time.Duration `yaml:"window"`
+	// Priority lists feed names whose copy represents a story first
+	// (agencies before outlets); others follow, earliest first.
+	Priority []string `yaml:"priority"`
+}
+
+// Output configures the merged feed.
+type Output struct {
+	Title       string `yaml:"title"`
+	Link        string `yaml:"link"`
+	Description string `yaml:"description"`
+	// MaxItems is the number of stories in each feed; 0 means no limit.
+	MaxItems int    `yaml:"max_items"`
+	Listen   string `yaml:"listen"`
+	// Files maps a format (rss, atom, json) to a path written atomically
+	// after every poll that changed the output.
+	Files     map[string]string `yaml:"files"`
+	WebSubHub string            `yaml:"websub_hub"`
+}
+
+// Feed is one polled feed.
+type Feed struct {
+	// Name is unique and shown as the source name.
+	Name string `yaml:"name"`
+	// URL is an http(s) URL, or a file path for a local feed.
+	URL  string   `yaml:"url"`
+	Tags []string `yaml:"tags"`
+	// Schedule optionally overrides the global schedule for this feed.
+	Schedule string `yaml:"schedule"`
+}
+
+// Defaults for keys the file leaves out.
+const (
+	DefaultSchedule = "*/10 * * * *"
+	DefaultStore    = "aggregator.db"
+	DefaultListen   = "127.0.0.1:8080"
+	DefaultWindow   = 72 * time.Hour
+	DefaultMaxItems = 200
+)
+
+func (c *Config) setDefaults() {
+	if c.Schedule == "" {
+		c.Schedule = DefaultSchedule
+	}
+	if c.Store == "" {
+		c.Store = DefaultStore
+	}
+	if c.Dedupe.Window == 0 {
+		c.Dedupe.Window = DefaultWindow
+	}
+	if c.Output.Listen == "" {
+		c.Output.Listen = DefaultListen
+	}
+	if c.Output.Title == "" {
+		c.Output.Title = "Aggregated news"
+	}
+	if c.Output.Link == "" {
+		c.Output.Link = "http://" + c.Output.Listen + "/"
+	}
+	if c.Log.Level == "" {
+		c.Log.Level = "info"
+	}
+	if c.Log.Format == "" {
+		c.Log.Format = "text"
+	}
+}

@@ -1,0 +1,103 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+const valid = `schedule: "*/5 * * * *"
+store: /tmp/a.db
+dedupe:
+  window: 48h
+  priority: [agency]
+output:
+  title: Test
+  link: https://news.example/
+  max_items: 10
+  listen: 127.0.0.1:9090
+feeds:
+  - name: agency
+    url: https://agency.example/rss
+    tags: [world]
+  - name: local
+    url: /srv/feeds/local.xml
+`
+
+func TestParseValid(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(valid))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if cfg.Dedupe.Window != 48*time.Hour || cfg.Output.MaxItems != 10 || len(cfg.Feeds) != 2 {
+		t.Errorf("unexpected config: %+v", cfg)
+	}
+	if cfg.Feeds[0].Tags[0] != "world" || cfg.Log.Level != "info" {
+		t.Errorf("tags or defaults wrong: %+v", cfg)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(string) string
+		line int
+		key  string
+		msg  string
+	}{
+		{"unknown top-level key", func(s string) string { return s + "colour: red\n" }, 17, "colour", "unknown key"},
+		{"unknown nested key", func(s string) string {
+			return strings.Replace(s, "    tags: [world]", "    tags: [world]\n    polll: 5m", 1)
+		}, 15, "feeds[0].polll", "unknown key"},
+		{"bad cron", func(s string) string { return strings.Replace(s, `"*/5 * * * *"`, `"every tuesday"`, 1) }, 1, "schedule", "invalid cron"},
+		{"duplicate feed name", func(s string) string { return strings.Replace(s, "name: local", "name: agency", 1) }, 15, "feeds[1].name", "duplicate feed name"},
+		{"missing url", func(s string) string { return strings.Replace(s, "    url: /srv/feeds/local.xml\n", "", 1) }, 15, "feeds[1].url", "missing feed URL"},
+		{"wrong type", func(s string) string { return strings.Replace(s, "max_items: 10", "max_items: lots", 1) }, 9, "output.max_items", "wrong type"},
+		{"bad duration", func(s string) string { return strings.Replace(s, "48h", "two days", 1) }, 4, "dedupe.window", "wrong type"},
+		{"bad scheme", func(s string) string { return strings.Replace(s, "https://agency.example/rss", "ftp://x/y", 1) }, 13, "feeds[0].url", "unsupported URL scheme"},
+		{"priority names no feed", func(s string) string { return strings.Replace(s, "[agency]", "[agnecy]", 1) }, 5, "dedupe.priority[0]", "names no feed"},
+		{"syntax", func(s string) string { return s + "feeds: [\n" }, 17, "", "syntax error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("c.yaml", []byte(tt.edit(valid)))
+			if err == nil {
+				t.Fatal("Parse accepted a bad config")
+			}
+			var es Errors
+			var e *Error
+			switch {
+			case errors.As(err, &es):
+				e = es[0]
+			case errors.As(err, &e):
+			default:
+				t.Fatalf("error %T %v is not a config error", err, err)
+			}
+			if e.Line != tt.line || !strings.HasPrefix(e.Key, tt.key) || !strings.Contains(e.Msg, tt.msg) {
+				t.Errorf("got %q (line %d, key %q); want line %d, key %q, message containing %q", err, e.Line, e.Key, tt.line, tt.key, tt.msg)
+			}
+			if !strings.HasPrefix(err.Error(), "c.yaml:") {
+				t.Errorf("error %q does not name the file", err)
+			}
+		})
+	}
+}
+
+func TestParseEmpty(t *testing.T) {
+	if _, err := Parse("c.yaml", nil); err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Fatalf("want an empty-config error, got %v", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(valid))
+	f.Add([]byte("feeds: [{name: a, url: 'http://x/'}]\n"))
+	f.Add([]byte("schedule: '@every 1m'\nfeeds:\n - {name: a, url: /x}\n - {name: a}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := Parse("fuzz.yaml", data)
+		if err == nil && (cfg == nil || len(cfg.Feeds) == 0) {
+			t.Fatalf("accepted a config without feeds")
+		}
+	})
+}

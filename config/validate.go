@@ -1,0 +1,157 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/robfig/cron/v3"
+	"go.yaml.in/yaml/v3"
+)
+
+// CronParser parses schedules the way the daemon runs them: five fields
+// with an optional leading seconds field, descriptors (@every, @hourly) and
+// a CRON_TZ= or TZ= prefix.
+var CronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour |
+	cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+var formats = map[string]bool{"rss": true, "atom": true, "json": true}
+
+type validator struct {
+	file string
+	doc  *yaml.Node
+	errs Errors
+}
+
+func (v *validator) fail(key, format string, args ...any) {
+	v.errs = append(v.errs, &Error{File: v.file, Line: lookup(v.doc, key), Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (c *Config) validate(file string, doc *yaml.Node) Errors {
+	v := &validator{file: file, doc: doc}
+	if _, err := CronParser.Parse(c.Schedule); err != nil {
+		v.fail("schedule", "invalid cron expression %q: %v", c.Schedule, err)
+	}
+	if c.Retention < 0 {
+		v.fail("retention", "must not be negative")
+	}
+	c.validateLog(v)
+	c.validateFetch(v)
+	if c.Dedupe.Window < 0 {
+		v.fail("dedupe.window", "must not be negative")
+	}
+	c.validateOutput(v)
+	c.validateFeeds(v)
+	return v.errs
+}
+
+func (c *Config) validateLog(v *validator) {
+	switch strings.ToLower(c.Log.Level) {
+	case "debug", "info", "warn", "error":
+	default:
+		v.fail("log.level", "must be debug, info, warn or error, not %q", c.Log.Level)
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		v.fail("log.format", "must be text or json, not %q", c.Log.Format)
+	}
+}
+
+func (c *Config) validateFetch(v *validator) {
+	f := c.Fetch
+	checks := []struct {
+		key string
+		bad bool
+	}{
+		{"fetch.timeout", f.Timeout < 0},
+		{"fetch.max_body_bytes", f.MaxBodyBytes < 0},
+		{"fetch.max_items", f.MaxItems < 0},
+		{"fetch.concurrency", f.Concurrency < 0},
+		{"fetch.per_host", f.PerHost < 0},
+		{"fetch.host_delay", f.HostDelay < 0},
+		{"fetch.max_backoff", f.MaxBackoff < 0},
+	}
+	for _, ch := range checks {
+		if ch.bad {
+			v.fail(ch.key, "must not be negative")
+		}
+	}
+}
+
+func (c *Config) validateOutput(v *validator) {
+	o := c.Output
+	if o.MaxItems < 0 {
+		v.fail("output.max_items", "must not be negative (0 means no limit)")
+	}
+	if _, _, err := net.SplitHostPort(o.Listen); err != nil {
+		v.fail("output.listen", "must be host:port: %v", err)
+	}
+	if u, err := url.Parse(o.Link); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		v.fail("output.link", "must be an absolute http(s) URL, not %q", o.Link)
+	}
+	for format, path := range o.Files {
+		if !formats[format] {
+			v.fail("output.files."+format, "unknown format %q (want rss, atom or json)", format)
+		} else if path == "" {
+			v.fail("output.files."+format, "path is empty")
+		}
+	}
+	if o.WebSubHub != "" {
+		if u, err := url.Parse(o.WebSubHub); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			v.fail("output.websub_hub", "must be an http(s) URL, not %q", o.WebSubHub)
+		}
+	}
+}
+
+func (c *Config) validateFeeds(v *validator) {
+	if len(c.Feeds) == 0 {
+		v.fail("feeds", "at least one feed is required")
+	}
+	seen := make(map[string]int)
+	for i, f := range c.Feeds {
+		key := fmt.Sprintf("feeds[%d]", i)
+		switch {
+		case strings.TrimSpace(f.Name) == "":
+			v.fail(key+".name", "missing feed name")
+		default:
+			if j, dup := seen[f.Name]; dup {
+				v.fail(key+".name", "duplicate feed name %q (also feeds[%d])", f.Name, j)
+			}
+			seen[f.Name] = i
+		}
+		if err := checkFeedURL(f.URL); err != nil {
+			v.fail(key+".url", "%v", err)
+		}
+		if f.Schedule != "" {
+			if _, err := CronParser.Parse(f.Schedule); err != nil {
+				v.fail(key+".schedule", "invalid cron expression %q: %v", f.Schedule, err)
+			}
+		}
+	}
+	for i, name := range c.Dedupe.Priority {
+		if _, ok := seen[name]; !ok {
+			v.fail(fmt.Sprintf("dedupe.priority[%d]", i), "names no feed: %q", name)
+		}
+	}
+}
+
+func checkFeedURL(raw string) error {
+	if strings.TrimSpace(raw) == "" {
+		return fmt.Errorf("missing feed URL")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("invalid URL %q: %v", raw, err)
+	}
+	switch u.Scheme {
+	case "http", "https":
+		if u.Host == "" {
+			return fmt.Errorf("URL %q has no host", raw)
+		}
+	case "file", "":
+		// A local feed: a file path.
+	default:
+		return fmt.Errorf("unsupported URL scheme %q (want http, https or a file path)", u.Scheme)
+	}
+	return nil
+}
