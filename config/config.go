@@ -76,9 +76,9 @@ type Feed struct {
 	Name string `yaml:"name"`
 	// URL is an http(s) URL, or a file path for a local feed.
 	URL  string   `yaml:"url"`
-	Tags []string `yaml:"tags"`
+	Tags []string `yaml:"tags,omitempty"`
 	// Schedule optionally overrides the global schedule for this feed.
-	Schedule string `yaml:"schedule"`
+	Schedule string `yaml:"schedule,omitempty"`
 }
 
 // Defaults for keys the file leaves out.

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -100,4 +101,51 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted a config without feeds")
 		}
 	})
+}
+
+func TestAddFeeds(t *testing.T) {
+	path := t.TempDir() + "/config.yaml"
+	if err := os.WriteFile(path, []byte("# keep me\n"+valid), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	added, err := AddFeeds(path, []Feed{
+		{Name: "Agency", URL: "https://agency.example/rss"}, // configured already
+		{Name: "New Outlet", URL: "https://outlet.example/feed", Tags: []string{"local"}},
+		{Name: "agency", URL: "https://other.example/feed"}, // name taken
+	})
+	if err != nil {
+		t.Fatalf("AddFeeds: %v", err)
+	}
+	if len(added) != 2 || added[0].Name != "new-outlet" || added[1].Name != "agency-2" {
+		t.Fatalf("added %+v", added)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "# keep me") {
+		t.Error("comment lost")
+	}
+	cfg, err := Parse(path, data)
+	if err != nil {
+		t.Fatalf("result does not parse: %v", err)
+	}
+	if len(cfg.Feeds) != 4 || cfg.Feeds[2].Tags[0] != "local" {
+		t.Errorf("feeds after import: %+v", cfg.Feeds)
+	}
+}
+
+func TestAddFeedsInvalidChangesNothing(t *testing.T) {
+	path := t.TempDir() + "/config.yaml"
+	bad := valid + "colour: red\n"
+	if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := AddFeeds(path, []Feed{{Name: "x", URL: "https://x.example/"}}); err == nil {
+		t.Fatal("AddFeeds accepted an invalid config")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || string(data) != bad {
+		t.Fatalf("file changed: %v", err)
+	}
 }

@@ -81,7 +81,7 @@ func hashStrings(parts ...string) string {
 // it belongs to, and when it was first seen.
 type StoredItem struct {
 	Item
-	ID        int64
+	ID        string // news.ItemID(Feed, Key())
 	StoryID   string
 	FirstSeen time.Time
 	// CleanHTML is the body with the outlet's furniture removed (still
@@ -114,6 +114,9 @@ type FeedState struct {
 	// URL is the URL polled now: the configured one, or the target of a
 	// permanent redirect seen several polls in a row.
 	URL string
+	// ConfigURL is the URL the configuration gave when the state was
+	// made; a config edit that changes it resets the state.
+	ConfigURL string
 	// ETag and LastModified are the validators of the last 200 response;
 	// BodyHash the hash of its body, for servers that ignore validators.
 	ETag         string

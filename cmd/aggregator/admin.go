@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"aggregator/config"
+	"aggregator/fetch"
+	"aggregator/news"
+	"aggregator/store"
+)
+
+// runFeeds prints each configured feed's poll status.
+func runFeeds(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "feeds", "")
+	var cf configFlags
+	cf.register(fs, false)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, _, err := loadConfig(ctx, e, &cf)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.Store)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	states, err := db.FeedStates(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FEED\tSTATUS\tLAST ATTEMPT\tLAST SUCCESS\tHTTP\tFAILURES\tNEXT POLL\tLAST ERROR")
+	for _, st := range orderStates(cfg, states) {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", st.Name, feedStatus(st), when(st.LastAttempt),
+			when(st.LastSuccess), httpStatus(st.LastStatus), st.Failures, when(st.NextPoll), oneLine(st.LastError, 80))
+	}
+	return tw.Flush()
+}
+
+func feedStatus(st news.FeedState) string {
+	switch {
+	case st.Gone:
+		return "gone"
+	case st.LastAttempt.IsZero():
+		return "new"
+	case st.Failures > 0:
+		return "failing"
+	}
+	return "ok"
+}
+
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
+}
+
+func httpStatus(code int) string {
+	if code == 0 {
+		return "-"
+	}
+	return fmt.Sprint(code)
+}
+
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return "-"
+	}
+	if len(s) > max {
+		s = s[:max-1] + "…"
+	}
+	return s
+}
+
+// runStats prints what the store holds.
+func runStats(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "stats", "")
+	var cf configFlags
+	cf.register(fs, false)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, _, err := loadConfig(ctx, e, &cf)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.Store)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := db.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "store      %s (%.1f MiB)\nitems      %d\nstories    %d\nmerged     %d duplicates\n\n",
+		cfg.Store, float64(s.Bytes)/(1<<20), s.Items, s.Stories, s.Merged)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FEED\tITEMS")
+	for _, f := range cfg.Feeds {
+		fmt.Fprintf(tw, "%s\t%d\n", f.Name, s.PerFeed[f.Name])
+	}
+	return tw.Flush()
+}
+
+// runExport writes the configured feeds as OPML.
+func runExport(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "export", "")
+	var cf configFlags
+	cf.register(fs, false)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, _, err := loadConfig(ctx, e, &cf)
+	if err != nil {
+		return err
+	}
+	feeds := make([]fetch.OPMLFeed, len(cfg.Feeds))
+	for i, f := range cfg.Feeds {
+		feeds[i] = fetch.OPMLFeed{Name: f.Name, URL: f.URL, Tags: f.Tags}
+	}
+	return fetch.WriteOPML(e.stdout, cfg.Output.Title, feeds)
+}
+
+// runImport adds the feeds of an OPML file to the config file. Feeds whose
+// URL is configured already are left out; names are made unique. The new
+// config is validated before it replaces the old one.
+func runImport(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "import", "list.opml")
+	path := fs.String("config", "config.yaml", "configuration `file` to add the feeds to")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	feeds, err := fetch.ParseOPML(f)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", fs.Arg(0), err)
+	}
+	added, err := config.AddFeeds(*path, toConfigFeeds(feeds))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "added %d of %d feeds to %s\n", len(added), len(feeds), *path)
+	for _, a := range added {
+		fmt.Fprintf(e.stdout, "  %s  %s\n", a.Name, a.URL)
+	}
+	return nil
+}
+
+func toConfigFeeds(feeds []fetch.OPMLFeed) []config.Feed {
+	out := make([]config.Feed, len(feeds))
+	for i, f := range feeds {
+		out[i] = config.Feed{Name: f.Name, URL: f.URL, Tags: f.Tags}
+	}
+	return out
+}

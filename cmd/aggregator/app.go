@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"aggregator/config"
+	"aggregator/fetch"
+	"aggregator/output"
+	"aggregator/pipeline"
+	"aggregator/store"
+)
+
+// configFlags are the flags every command that reads the config takes.
+type configFlags struct {
+	path     string
+	demo     bool
+	store    string
+	logLevel string
+	logJSON  bool
+}
+
+func (c *configFlags) register(fs *flag.FlagSet, withDemo bool) {
+	fs.StringVar(&c.path, "config", "config.yaml", "configuration `file`")
+	fs.StringVar(&c.store, "store", "", "override the store `path` of the config")
+	fs.StringVar(&c.logLevel, "log-level", "", "override log.level: debug, info, warn or error")
+	fs.BoolVar(&c.logJSON, "log-json", false, "log as JSON lines instead of text")
+	if withDemo {
+		fs.BoolVar(&c.demo, "demo", false, "run on the demo feeds embedded in the binary (no network needed)")
+	}
+}
+
+// app is the wired aggregator: config, logger, store, fetcher, pipeline.
+type app struct {
+	cfg    *config.Config
+	log    *slog.Logger
+	store  *store.DB
+	client *fetch.Client
+	pipe   *pipeline.Pipeline
+	demo   *demoServer // nil unless --demo
+}
+
+// loadConfig reads the config named by the flags, or builds the demo one.
+func loadConfig(ctx context.Context, e *env, cf *configFlags) (*config.Config, *demoServer, error) {
+	var (
+		cfg  *config.Config
+		demo *demoServer
+		err  error
+	)
+	if cf.demo {
+		demo, err = startDemo(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		cfg = demo.config()
+	} else if cfg, err = config.LoadFile(cf.path); err != nil {
+		return nil, nil, &exitError{code: 2, err: err}
+	}
+	if cf.store != "" {
+		cfg.Store = cf.store
+	}
+	if cf.logLevel != "" {
+		cfg.Log.Level = cf.logLevel
+	}
+	if cf.logJSON {
+		cfg.Log.Format = "json"
+	}
+	return cfg, demo, nil
+}
+
+// openApp loads the config and opens the store and the pipeline.
+func openApp(ctx context.Context, e *env, cf *configFlags) (*app, error) {
+	cfg, demo, err := loadConfig(ctx, e, cf)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, demo: demo, log: newLogger(e.stderr, cfg.Log.Level, cfg.Log.Format)}
+	if err := os.MkdirAll(filepath.Dir(cfg.Store), 0o750); err != nil {
+		a.close()
+		return nil, fmt.Errorf("create store directory: %w", err)
+	}
+	if a.store, err = store.Open(ctx, cfg.Store); err != nil {
+		a.close()
+		return nil, err
+	}
+	a.client = fetch.NewClient(fetchOptions(cfg))
+	if a.pipe, err = pipeline.New(ctx, a.store, a.client, pipelineConfig(cfg), a.log); err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *app) close() {
+	if a.store != nil {
+		if err := a.store.Close(); err != nil {
+			a.log.Error("close store", "err", err)
+		}
+	}
+	if a.demo != nil {
+		a.demo.close()
+	}
+}
+
+func fetchOptions(cfg *config.Config) fetch.Options {
+	f := cfg.Fetch
+	return fetch.Options{
+		UserAgent:    f.UserAgent,
+		Timeout:      f.Timeout,
+		MaxBodyBytes: f.MaxBodyBytes,
+		MaxItems:     f.MaxItems,
+		Concurrency:  f.Concurrency,
+		PerHost:      f.PerHost,
+		HostDelay:    f.HostDelay,
+		MaxBackoff:   f.MaxBackoff,
+		BlockPrivate: f.BlockPrivate,
+	}
+}
+
+func pipelineConfig(cfg *config.Config) pipeline.Config {
+	pc := pipeline.Config{
+		Window:    cfg.Dedupe.Window,
+		Retention: cfg.Retention,
+		Priority:  cfg.Dedupe.Priority,
+	}
+	for _, f := range cfg.Feeds {
+		pc.Feeds = append(pc.Feeds, pipeline.Feed{Name: f.Name, URL: f.URL, Tags: f.Tags})
+	}
+	return pc
+}
+
+// outputOptions maps the config to output's options; maxAge is the
+// interval between polls, used for Cache-Control.
+func outputOptions(cfg *config.Config, maxAge time.Duration, onError func(error)) output.Options {
+	tags := make(map[string][]string)
+	for _, f := range cfg.Feeds {
+		if len(f.Tags) > 0 {
+			tags[f.Name] = f.Tags
+		}
+	}
+	return output.Options{
+		Title:       cfg.Output.Title,
+		Link:        cfg.Output.Link,
+		Description: cfg.Output.Description,
+		MaxItems:    cfg.Output.MaxItems,
+		FeedTags:    tags,
+		MaxAge:      maxAge,
+		WebSubHub:   cfg.Output.WebSubHub,
+		OnError:     onError,
+	}
+}
+

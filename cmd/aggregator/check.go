@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+)
+
+// runCheck validates the config and prints what would be polled.
+func runCheck(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "check", "")
+	var cf configFlags
+	cf.register(fs, false)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, _, err := loadConfig(ctx, e, &cf)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: ok\nschedule %q, store %s, dedupe window %s, output on %s (%s)\n\n",
+		cf.path, cfg.Schedule, cfg.Store, cfg.Dedupe.Window, cfg.Output.Listen, cfg.Output.Link)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FEED\tURL\tSCHEDULE\tTAGS")
+	for _, f := range cfg.Feeds {
+		sched := f.Schedule
+		if sched == "" {
+			sched = "(global)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\n", f.Name, f.URL, sched, f.Tags)
+	}
+	return tw.Flush()
+}

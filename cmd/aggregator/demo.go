@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"aggregator/config"
+	"aggregator/demo"
+)
+
+// demoServer serves the embedded demo feeds on a loopback port, so that
+// --demo exercises the same HTTP path as real feeds.
+type demoServer struct {
+	srv  *http.Server
+	base string
+	done chan struct{}
+}
+
+func startDemo(ctx context.Context) (*demoServer, error) {
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("demo feed server: %w", err)
+	}
+	d := &demoServer{
+		srv:  &http.Server{Handler: http.FileServerFS(demo.FS), ReadHeaderTimeout: 5 * time.Second},
+		base: "http://" + ln.Addr().String() + "/",
+		done: make(chan struct{}),
+	}
+	go func() {
+		defer close(d.done)
+		if err := d.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintln(os.Stderr, "demo feed server:", err)
+		}
+	}()
+	return d, nil
+}
+
+// config returns the configuration of the demo: the embedded feeds, a
+// store in the temporary directory, the output on 127.0.0.1:8080.
+func (d *demoServer) config() *config.Config {
+	cfg := &config.Config{
+		Schedule: "@every 1m",
+		Store:    filepath.Join(os.TempDir(), "aggregator-demo", "aggregator.db"),
+		Dedupe:   config.Dedupe{Window: 10 * 365 * 24 * time.Hour},
+		Output: config.Output{
+			Title:       "Aggregator demo: merged wire stories",
+			Description: "Fictional agency stories as several fictional outlets republished them, merged into one story each.",
+			Listen:      config.DefaultListen,
+			MaxItems:    config.DefaultMaxItems,
+		},
+		Log: config.Log{Level: "info", Format: "text"},
+	}
+	cfg.Output.Link = "http://" + cfg.Output.Listen + "/"
+	for _, f := range demo.Feeds() {
+		cfg.Feeds = append(cfg.Feeds, config.Feed{Name: f.Name, URL: d.base + f.File, Tags: f.Tags})
+		if slices.Contains(f.Tags, "agency") {
+			cfg.Dedupe.Priority = append(cfg.Dedupe.Priority, f.Name)
+		}
+	}
+	return cfg
+}
+
+func (d *demoServer) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = d.srv.Shutdown(ctx)
+	<-d.done
+}

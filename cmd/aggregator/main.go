@@ -1,0 +1,24 @@
+// Command aggregator polls news feeds, merges the copies of one wire story
+// that many outlets republish into one story, and re-publishes the merged
+// feed as RSS, Atom and JSON Feed.
+//
+// Usage:
+//
+//	aggregator serve   --config FILE | --demo   run the daemon
+//	aggregator fetch   --config FILE | --demo   poll once and print the merged feed
+//	aggregator check   --config FILE            validate the config
+//	aggregator explain --config FILE A B        why two items were (not) merged
+//	aggregator feeds   --config FILE            per-feed poll status
+//	aggregator stats   --config FILE            store statistics
+//	aggregator import  --config FILE list.opml  add feeds from an OPML file
+//	aggregator export  --config FILE            write the feeds as OPML
+package main
+
+import (
+	"context"
+	"os"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

@@ -1,0 +1,215 @@
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"aggregator/fetch"
+	"aggregator/news"
+	"aggregator/store"
+)
+
+// pending is one fetched item on its way into the store.
+type pending struct {
+	item    news.Item
+	id      string
+	feedIdx int
+	known   *store.Known // nil for an item never seen
+	storyID string
+}
+
+// ingest dedupes the fetched items and writes each feed's results in one
+// transaction. Only a failing store is returned as an error; the feed's
+// failure is recorded in its report.
+func (p *Pipeline) ingest(ctx context.Context, results []fetch.Result, due []int, rep *Report, now time.Time) error {
+	batches := make(map[int][]*pending, len(due))
+	for _, i := range due {
+		res := &results[i]
+		fr := &rep.Feeds[i]
+		fr.HTTP = res.State.LastStatus
+		switch {
+		case res.Err != nil:
+			fr.Status, fr.Err = StatusFailed, res.Err
+		case res.NotModified:
+			fr.Status = StatusNotModified
+		default:
+			fr.Status, fr.Items = StatusOK, len(res.Items)
+		}
+		if res.Rewritten != "" {
+			p.log.Warn("feed URL rewritten after repeated permanent redirects", "feed", fr.Name, "from", res.Rewritten, "to", res.State.URL)
+		}
+		if fr.Status != StatusOK {
+			continue
+		}
+		items, err := p.classify(ctx, i, res.Items)
+		if err != nil {
+			return err
+		}
+		batches[i] = items
+	}
+	p.place(ctx, batches, due, rep)
+	return p.write(ctx, results, batches, due, rep, now)
+}
+
+// classify drops repeats within one document and looks up which items the
+// store already has.
+func (p *Pipeline) classify(ctx context.Context, feedIdx int, items []news.Item) ([]*pending, error) {
+	seen := make(map[string]bool, len(items))
+	out := make([]*pending, 0, len(items))
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		id := news.ItemID(it.Feed, it.Key())
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		out = append(out, &pending{item: it, id: id, feedIdx: feedIdx})
+		ids = append(ids, id)
+	}
+	known, err := p.store.Known(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("poll: look up items: %w", err)
+	}
+	for _, pe := range out {
+		if k, ok := known[pe.id]; ok {
+			pe.known = &k
+			pe.storyID = k.StoryID
+		}
+	}
+	return out, nil
+}
+
+// place assigns every new item to a story and updates changed ones: the
+// feeds' furniture models learn from the whole poll first, then new items
+// are added oldest first so that the earliest copy founds its story.
+func (p *Pipeline) place(ctx context.Context, batches map[int][]*pending, due []int, rep *Report) {
+	var fresh []*pending
+	for _, i := range due {
+		items := batches[i]
+		if len(items) == 0 {
+			continue
+		}
+		bodies := make([]string, len(items))
+		for j, pe := range items {
+			bodies[j] = pe.item.Body()
+		}
+		p.index.Learn(p.cfg.Feeds[i].Name, bodies)
+		for _, pe := range items {
+			switch {
+			case pe.known == nil:
+				fresh = append(fresh, pe)
+			case pe.known.ContentHash != pe.item.ContentHash():
+				p.index.Update(docOf(pe.item))
+				rep.Feeds[i].Updated++
+			}
+		}
+	}
+	slices.SortStableFunc(fresh, func(a, b *pending) int {
+		return cmp.Or(a.item.Published.Compare(b.item.Published), cmp.Compare(a.feedIdx, b.feedIdx), cmp.Compare(a.id, b.id))
+	})
+	byLink := p.linkedStories(ctx, fresh)
+	for _, pe := range fresh {
+		rep.Feeds[pe.feedIdx].New++
+		doc := docOf(pe.item)
+		if sid, ok := byLink[pe.item.CanonicalLink]; ok && pe.item.CanonicalLink != "" {
+			p.index.Join(doc, sid)
+			pe.storyID = sid
+			rep.Feeds[pe.feedIdx].Merged++
+			continue
+		}
+		d := p.index.Add(doc, news.StoryID(pe.id))
+		pe.storyID = d.StoryID
+		if !d.New {
+			rep.Feeds[pe.feedIdx].Merged++
+		}
+		if pe.item.CanonicalLink != "" {
+			byLink[pe.item.CanonicalLink] = d.StoryID
+		}
+		p.log.Debug("placed item", "feed", pe.item.Feed, "item", pe.id, "story", d.StoryID, "new", d.New, "reason", d.Reason)
+	}
+}
+
+// linkedStories returns the stories that already hold an item with the
+// canonical link of one of the fresh items (exact cross-feed dedupe).
+func (p *Pipeline) linkedStories(ctx context.Context, fresh []*pending) map[string]string {
+	links := make([]string, 0, len(fresh))
+	for _, pe := range fresh {
+		if pe.item.CanonicalLink != "" {
+			links = append(links, pe.item.CanonicalLink)
+		}
+	}
+	byLink, err := p.store.StoriesByLink(ctx, links)
+	if err != nil {
+		p.log.Warn("look up canonical links", "err", err)
+		byLink = nil
+	}
+	if byLink == nil {
+		byLink = make(map[string]string)
+	}
+	return byLink
+}
+
+// write stores each feed's state and items in one transaction. After a
+// failed transaction the dedupe window is rebuilt from the store, so that
+// memory never holds what the store lacks; the feed's state was not saved,
+// so its items are fetched again at the next poll.
+func (p *Pipeline) write(ctx context.Context, results []fetch.Result, batches map[int][]*pending, due []int, rep *Report, now time.Time) error {
+	failed := false
+	for _, i := range due {
+		b := store.Batch{State: results[i].State, Now: now}
+		if items, ok := batches[i]; ok {
+			b.Carried = make([]string, 0, len(items))
+			for _, pe := range items {
+				b.Carried = append(b.Carried, pe.id)
+				if pe.known == nil || pe.known.ContentHash != pe.item.ContentHash() {
+					b.Items = append(b.Items, p.entry(pe))
+				}
+			}
+		}
+		if err := p.store.Apply(ctx, b); err != nil {
+			rep.Feeds[i].Status = StatusFailed
+			rep.Feeds[i].Err = fmt.Errorf("store %s: %w", rep.Feeds[i].Name, err)
+			failed = true
+		}
+	}
+	if failed {
+		if err := p.rebuild(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *Pipeline) entry(pe *pending) store.Entry {
+	return store.Entry{
+		StoredItem: news.StoredItem{
+			Item:      pe.item,
+			ID:        pe.id,
+			StoryID:   pe.storyID,
+			CleanHTML: p.index.Clean(pe.item.Feed, pe.item.Body()),
+		},
+		Record: p.index.Record(pe.id),
+	}
+}
+
+// purge evicts old items from the dedupe window and, with a retention
+// set, from the store.
+func (p *Pipeline) purge(ctx context.Context, now time.Time) {
+	if p.cfg.Window > 0 {
+		p.index.Evict(now.Add(-p.cfg.Window))
+	}
+	if p.cfg.Retention <= 0 {
+		return
+	}
+	items, stories, err := p.store.Purge(ctx, now.Add(-p.cfg.Retention))
+	if err != nil {
+		p.log.Warn("purge old items", "err", err)
+		return
+	}
+	if items > 0 {
+		p.log.Info("purged old items", "items", items, "stories", stories)
+	}
+}

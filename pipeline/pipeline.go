@@ -1,0 +1,145 @@
+// Package pipeline is the one "poll once" unit that both the daemon (on
+// every cron tick) and the one-shot fetch run: it fans out fetches over the
+// configured feeds, then a single writer dedupes what arrived and stores it,
+// one transaction per feed.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"aggregator/dedupe"
+	"aggregator/fetch"
+	"aggregator/news"
+	"aggregator/store"
+)
+
+// Store is the persistence the pipeline needs. *store.DB implements it; a
+// PostgreSQL implementation can follow for operators who run several
+// instances.
+type Store interface {
+	FeedStates(ctx context.Context) (map[string]news.FeedState, error)
+	SaveFeedState(ctx context.Context, st news.FeedState) error
+	Apply(ctx context.Context, b store.Batch) error
+	Known(ctx context.Context, ids []string) (map[string]store.Known, error)
+	StoriesByLink(ctx context.Context, links []string) (map[string]string, error)
+	Window(ctx context.Context, since time.Time, fn func(store.WindowItem) error) error
+	Stories(ctx context.Context, q store.Query) ([]news.Story, error)
+	Purge(ctx context.Context, before time.Time) (items, stories int, err error)
+}
+
+// Fetcher polls one feed; *fetch.Client implements it.
+type Fetcher interface {
+	Begin(st news.FeedState, now time.Time) news.FeedState
+	Fetch(ctx context.Context, st news.FeedState, now time.Time) fetch.Result
+}
+
+// Feed is one configured feed.
+type Feed struct {
+	Name string
+	URL  string
+	Tags []string
+}
+
+// Config is what the pipeline needs of the configuration.
+type Config struct {
+	Feeds     []Feed
+	Window    time.Duration // how far back new items are compared
+	Retention time.Duration // 0: keep items for ever
+	Priority  []string      // feeds whose copy represents a story first
+}
+
+// Pipeline polls feeds and keeps the store and the dedupe window up to
+// date. Its methods are safe for concurrent use; polls are serialised.
+type Pipeline struct {
+	store   Store
+	fetcher Fetcher
+	log     *slog.Logger
+	now     func() time.Time
+
+	mu    sync.Mutex // serialises polls and guards the fields below
+	cfg   Config
+	index *dedupe.Index
+}
+
+// New returns a pipeline over st and f, with its dedupe window rebuilt from
+// the store.
+func New(ctx context.Context, st Store, f Fetcher, cfg Config, log *slog.Logger) (*Pipeline, error) {
+	p := &Pipeline{store: st, fetcher: f, log: log, now: time.Now, cfg: cfg}
+	if err := p.rebuild(ctx); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// SetConfig replaces the configuration; the next poll uses it. A changed
+// dedupe window takes effect at the next restart.
+func (p *Pipeline) SetConfig(cfg Config) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cfg = cfg
+}
+
+// rebuild restores the dedupe window from the store. Callers hold mu or
+// own p exclusively.
+func (p *Pipeline) rebuild(ctx context.Context) error {
+	ix := dedupe.NewIndex(dedupe.Options{Window: p.cfg.Window})
+	var since time.Time
+	if p.cfg.Window > 0 {
+		since = p.now().Add(-p.cfg.Window)
+	}
+	err := p.store.Window(ctx, since, func(w store.WindowItem) error {
+		if err := ix.Restore(w.ID, w.Feed, w.StoryID, w.Published, w.Record); err != nil {
+			return fmt.Errorf("restore item %s: %w", w.ID, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("rebuild dedupe window: %w", err)
+	}
+	p.index = ix
+	return nil
+}
+
+// Stories returns stories newest first with each story's representative
+// first among its members.
+func (p *Pipeline) Stories(ctx context.Context, q store.Query) ([]news.Story, error) {
+	stories, err := p.store.Stories(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	priority := p.cfg.Priority
+	p.mu.Unlock()
+	for i := range stories {
+		s := &stories[i]
+		r := dedupe.Representative(s.Members, priority)
+		if r > 0 {
+			s.Members[0], s.Members[r] = s.Members[r], s.Members[0]
+			rest := s.Members[1:]
+			sortMembers(rest)
+		}
+		s.Published = s.Members[0].Published
+	}
+	return stories, nil
+}
+
+// Explain compares two items as the dedupe index would.
+func (p *Pipeline) Explain(a, b news.Item) dedupe.Explanation {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.index.Explain(docOf(a), docOf(b))
+}
+
+func docOf(it news.Item) dedupe.Doc {
+	return dedupe.Doc{
+		ID:        news.ItemID(it.Feed, it.Key()),
+		Feed:      it.Feed,
+		Title:     it.Title,
+		HTML:      it.Body(),
+		Published: it.Published,
+	}
+}

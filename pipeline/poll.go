@@ -1,0 +1,171 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"time"
+
+	"aggregator/fetch"
+	"aggregator/news"
+)
+
+// Status is the outcome of one feed's poll.
+type Status string
+
+// Statuses of a feed's poll.
+const (
+	StatusOK          Status = "ok"
+	StatusNotModified Status = "not-modified"
+	StatusFailed      Status = "failed"
+	StatusSkipped     Status = "skipped" // not due yet, or gone
+)
+
+// FeedReport is what one poll did with one feed.
+type FeedReport struct {
+	Name     string
+	Status   Status
+	Items    int // items in the fetched document
+	New      int // items seen for the first time
+	Updated  int // known items whose text changed
+	Merged   int // new items that joined an existing story
+	Err      error
+	Duration time.Duration
+	HTTP     int // last HTTP status, 0 for local files and network errors
+}
+
+// Report is what one poll did.
+type Report struct {
+	Started  time.Time
+	Duration time.Duration
+	Feeds    []FeedReport
+}
+
+// Count returns how many feeds ended with status s.
+func (r *Report) Count(s Status) int {
+	n := 0
+	for _, f := range r.Feeds {
+		if f.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Changed reports whether the poll stored anything new or updated.
+func (r *Report) Changed() bool {
+	for _, f := range r.Feeds {
+		if f.New > 0 || f.Updated > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// PollOptions selects what one poll fetches.
+type PollOptions struct {
+	// Force polls feeds that are not due yet (their server asked us to
+	// wait, or they failed recently). Gone feeds are never polled.
+	Force bool
+	// Feeds limits the poll to these feed names; nil polls every feed.
+	Feeds []string
+}
+
+// Poll polls every due feed once, then dedupes and stores what arrived. A
+// failing feed is reported, never returned as an error: the error is for
+// the store or the context failing.
+func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (*Report, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now().UTC()
+	rep := &Report{Started: now}
+	defer func() { rep.Duration = p.now().Sub(now) }()
+
+	states, err := p.store.FeedStates(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("poll: %w", err)
+	}
+	due := make([]int, 0, len(p.cfg.Feeds))
+	rep.Feeds = make([]FeedReport, len(p.cfg.Feeds))
+	begun := make([]news.FeedState, len(p.cfg.Feeds))
+	for i, f := range p.cfg.Feeds {
+		rep.Feeds[i] = FeedReport{Name: f.Name, Status: StatusSkipped}
+		st := stateFor(states, f)
+		if st.Gone || (opts.Feeds != nil && !slices.Contains(opts.Feeds, f.Name)) || (!opts.Force && !fetch.Due(st, now)) {
+			continue
+		}
+		begun[i] = p.fetcher.Begin(st, now)
+		if err := p.store.SaveFeedState(ctx, begun[i]); err != nil {
+			return rep, fmt.Errorf("poll: save state of %s: %w", f.Name, err)
+		}
+		due = append(due, i)
+	}
+	results := p.fetchAll(ctx, begun, due, now)
+	if err := p.ingest(ctx, results, due, rep, now); err != nil {
+		return rep, err
+	}
+	p.purge(ctx, now)
+	return rep, ctx.Err()
+}
+
+// stateFor returns the stored state of f, or a fresh one for a feed never
+// polled. A feed whose configured URL changed starts afresh, unless the
+// stored URL is where the configured one permanently redirects.
+func stateFor(states map[string]news.FeedState, f Feed) news.FeedState {
+	st, ok := states[f.Name]
+	if !ok || (st.ConfigURL != "" && st.ConfigURL != f.URL) {
+		return news.FeedState{Name: f.Name, URL: f.URL, ConfigURL: f.URL}
+	}
+	if st.ConfigURL == "" {
+		st.ConfigURL = f.URL
+	}
+	return st
+}
+
+// fetchAll fetches the due feeds concurrently (the fetcher applies the
+// global and per-host limits) and returns the results by feed index.
+func (p *Pipeline) fetchAll(ctx context.Context, begun []news.FeedState, due []int, now time.Time) []fetch.Result {
+	results := make([]fetch.Result, len(begun))
+	var wg sync.WaitGroup
+	for _, i := range due {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = p.fetchOne(ctx, begun[i], now)
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+// fetchOne fetches one feed; a panic while handling it becomes that
+// feed's error instead of ending the process.
+func (p *Pipeline) fetchOne(ctx context.Context, st news.FeedState, now time.Time) (res fetch.Result) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.log.Error("panic while fetching", "feed", st.Name, "panic", v, "stack", string(debug.Stack()))
+			res = fetch.Result{State: st, Err: fmt.Errorf("fetch %s: internal error: %v", st.Name, v)}
+			res.State.LastError = res.Err.Error()
+			res.State.Failures++
+		}
+	}()
+	return p.fetcher.Fetch(ctx, st, now)
+}
+
+// sortMembers orders members by publish time, then id.
+func sortMembers(ms []news.StoredItem) {
+	slices.SortStableFunc(ms, func(a, b news.StoredItem) int {
+		if c := a.Published.Compare(b.Published); c != 0 {
+			return c
+		}
+		switch {
+		case a.ID < b.ID:
+			return -1
+		case a.ID > b.ID:
+			return 1
+		}
+		return 0
+	})
+}
