@@ -154,4 +154,3 @@ func outputOptions(cfg *config.Config, maxAge time.Duration, onError func(error)
 		OnError:     onError,
 	}
 }
-

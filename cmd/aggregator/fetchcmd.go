@@ -103,4 +103,3 @@ func printReport(w io.Writer, rep *pipeline.Report) {
 		len(rep.Feeds)-rep.Count(pipeline.StatusSkipped), rep.Duration.Round(1e6), rep.Count(pipeline.StatusOK),
 		rep.Count(pipeline.StatusNotModified), rep.Count(pipeline.StatusFailed), items, fresh, merged)
 }
-

@@ -114,4 +114,3 @@ func addedFeeds(old, cfg *config.Config) []string {
 	}
 	return added
 }
-
