@@ -1,0 +1,313 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"aggregator/fetch"
+	"aggregator/news"
+	"aggregator/store"
+)
+
+var t0 = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+
+// story paragraphs: fictional wire copy.
+var (
+	harbour = []string{
+		"The harbour board of Lindqvist voted on Monday to close the old eastern pier to all freight traffic from the first of next month, citing structural surveys that found corroded pilings along most of its length.",
+		"Board chair Amaris Doyle said the decision was taken reluctantly and that the forty vessels which use the pier each week would be moved to the new terminal on the northern shore, where berths have been reserved.",
+		"Shipping firms warned that the move would add up to two hours to each round trip and said they had not been consulted before the vote, which passed by seven votes to two after a long and heated session.",
+		"Engineers estimate that repairing the pier would cost about 18 million crowns and take at least three years, and the board said it would publish the full survey results later this week.",
+	}
+	orchard = []string{
+		"Growers in the Tamsin valley expect the smallest apple harvest in two decades after a late frost destroyed blossom across nearly half of the region's orchards in the spring, the growers' cooperative said on Tuesday.",
+		"The cooperative's director, Hollis Ferrant, said yields could fall by as much as 40 percent and that several family farms were considering whether to replant with hardier varieties or sell their land outright.",
+		"Regional officials have promised emergency grants, but farmers say the money announced so far would cover less than a tenth of the expected losses and have called for a meeting with the agriculture ministry.",
+	}
+)
+
+func body(paras []string) string {
+	return "<p>" + strings.Join(paras, "</p><p>") + "</p>"
+}
+
+func item(feed, guid, title string, paras []string, at time.Time) news.Item {
+	link := fmt.Sprintf("https://%s.example/news/%s", feed, guid)
+	return news.Item{Feed: feed, GUID: guid, Link: link, CanonicalLink: fetch.CanonicalURL(link),
+		Title: title, Content: body(paras), Published: at}
+}
+
+// fakeFetcher returns canned items per feed; a feed may fail or panic.
+type fakeFetcher struct {
+	mu     sync.Mutex
+	items  map[string][]news.Item
+	fail   map[string]error
+	panics map[string]bool
+	calls  map[string]int
+}
+
+func newFake() *fakeFetcher {
+	return &fakeFetcher{items: map[string][]news.Item{}, fail: map[string]error{}, panics: map[string]bool{}, calls: map[string]int{}}
+}
+
+func (f *fakeFetcher) Begin(st news.FeedState, now time.Time) news.FeedState {
+	st.LastAttempt = now
+	st.NextPoll = now.Add(time.Minute)
+	return st
+}
+
+func (f *fakeFetcher) Fetch(ctx context.Context, st news.FeedState, now time.Time) fetch.Result {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls[st.Name]++
+	if f.panics[st.Name] {
+		panic("boom in " + st.Name)
+	}
+	if err := f.fail[st.Name]; err != nil {
+		st.Failures++
+		st.LastError = err.Error()
+		return fetch.Result{State: st, Err: err}
+	}
+	st.LastSuccess, st.LastStatus, st.Failures, st.NextPoll = now, 200, 0, now
+	return fetch.Result{State: st, Items: append([]news.Item(nil), f.items[st.Name]...)}
+}
+
+func openStore(t *testing.T, path string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func newPipeline(t *testing.T, st Store, f Fetcher, feeds ...string) *Pipeline {
+	t.Helper()
+	cfg := Config{Window: 30 * 24 * time.Hour}
+	for _, name := range feeds {
+		cfg.Feeds = append(cfg.Feeds, Feed{Name: name, URL: "https://" + name + ".example/rss"})
+	}
+	p, err := New(context.Background(), st, f, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	p.now = func() time.Time { return t0.Add(time.Hour) }
+	return p
+}
+
+func poll(t *testing.T, p *Pipeline, force bool) *Report {
+	t.Helper()
+	rep, err := p.Poll(context.Background(), PollOptions{Force: force})
+	if err != nil {
+		t.Fatalf("Poll: %v", err)
+	}
+	return rep
+}
+
+func stories(t *testing.T, p *Pipeline) []news.Story {
+	t.Helper()
+	ss, err := p.Stories(context.Background(), store.Query{})
+	if err != nil {
+		t.Fatalf("Stories: %v", err)
+	}
+	return ss
+}
+
+// shape is "story: feed/guid feed/guid | ..." with members sorted.
+func shape(ss []news.Story) map[string][]string {
+	m := map[string][]string{}
+	for _, s := range ss {
+		for _, mem := range s.Members {
+			m[s.ID] = append(m[s.ID], mem.Feed+"/"+mem.GUID)
+		}
+	}
+	return m
+}
+
+func TestPollMergesAndRemembers(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	f := newFake()
+	f.items["agency"] = []news.Item{item("agency", "a1", "Harbour board closes eastern pier", harbour, t0),
+		item("agency", "a2", "Frost cuts apple harvest", orchard, t0.Add(time.Minute))}
+	f.items["outlet"] = []news.Item{item("outlet", "o1", "You won't believe what the harbour board did", harbour[:2], t0.Add(10*time.Minute))}
+	p := newPipeline(t, db, f, "agency", "outlet")
+
+	rep := poll(t, p, false)
+	if rep.Feeds[0].New != 2 || rep.Feeds[1].New != 1 || rep.Feeds[1].Merged != 1 {
+		t.Fatalf("first poll report: %+v", rep.Feeds)
+	}
+	first := stories(t, p)
+	if len(first) != 2 {
+		t.Fatalf("want 2 stories, got %v", shape(first))
+	}
+	rep = poll(t, p, true)
+	if rep.Changed() {
+		t.Errorf("second poll of unchanged feeds changed something: %+v", rep.Feeds)
+	}
+	again := stories(t, p)
+	if fmt.Sprint(shape(again)) != fmt.Sprint(shape(first)) {
+		t.Errorf("stories changed across polls:\n%v\n%v", shape(first), shape(again))
+	}
+}
+
+func TestRepresentativeFollowsPriority(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	f := newFake()
+	f.items["outlet"] = []news.Item{item("outlet", "o1", "Shock pier move stuns shippers", harbour, t0)}
+	f.items["agency"] = []news.Item{item("agency", "a1", "Harbour board closes eastern pier", harbour, t0.Add(time.Hour))}
+	p := newPipeline(t, db, f, "outlet", "agency")
+	poll(t, p, false)
+	if ss := stories(t, p); len(ss) != 1 || ss[0].Members[0].Feed != "outlet" {
+		t.Fatalf("without priority the earliest copy represents the story: %v", shape(ss))
+	}
+	p.SetConfig(Config{Feeds: p.cfg.Feeds, Window: p.cfg.Window, Priority: []string{"agency"}})
+	ss := stories(t, p)
+	if ss[0].Members[0].Feed != "agency" || ss[0].Members[0].Title != "Harbour board closes eastern pier" {
+		t.Fatalf("priority source does not represent the story: %+v", ss[0].Members[0].Item)
+	}
+}
+
+func TestUpdatedItemStaysInItsStory(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	f := newFake()
+	f.items["agency"] = []news.Item{item("agency", "a1", "Harbour board closes eastern pier", harbour[:3], t0)}
+	p := newPipeline(t, db, f, "agency")
+	poll(t, p, false)
+	before := stories(t, p)
+
+	f.items["agency"] = []news.Item{item("agency", "a1", "UPDATE 1-Harbour board closes eastern pier", harbour, t0)}
+	rep := poll(t, p, true)
+	if rep.Feeds[0].Updated != 1 || rep.Feeds[0].New != 0 {
+		t.Fatalf("want one update and nothing new, got %+v", rep.Feeds[0])
+	}
+	after := stories(t, p)
+	if len(after) != 1 || after[0].ID != before[0].ID || !strings.HasPrefix(after[0].Members[0].Title, "UPDATE 1") {
+		t.Fatalf("update changed the story or was lost: %v", shape(after))
+	}
+}
+
+func TestCanonicalLinkJoins(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	f := newFake()
+	a := item("agency", "a1", "Harbour board closes eastern pier", harbour, t0)
+	b := item("mirror", "m1", "Pier", []string{"Short teaser only."}, t0.Add(time.Minute))
+	b.Link = a.Link + "?utm_source=rss"
+	b.CanonicalLink = fetch.CanonicalURL(b.Link)
+	f.items["agency"], f.items["mirror"] = []news.Item{a}, []news.Item{b}
+	p := newPipeline(t, db, f, "agency", "mirror")
+	poll(t, p, false)
+	if ss := stories(t, p); len(ss) != 1 || len(ss[0].Members) != 2 {
+		t.Fatalf("same canonical link not merged: %v", shape(ss))
+	}
+}
+
+func TestRestartKeepsWindow(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	db := openStore(t, path)
+	f := newFake()
+	f.items["agency"] = []news.Item{item("agency", "a1", "Harbour board closes eastern pier", harbour, t0)}
+	p := newPipeline(t, db, f, "agency", "outlet")
+	poll(t, p, false)
+	first := stories(t, p)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db2 := openStore(t, path)
+	f.items["outlet"] = []news.Item{item("outlet", "o1", "Pier to shut", harbour[:3], t0.Add(2*time.Hour))}
+	p2 := newPipeline(t, db2, f, "agency", "outlet")
+	rep := poll(t, p2, true)
+	if rep.Feeds[1].Merged != 1 {
+		t.Fatalf("after a restart the new copy did not join the stored story: %+v", rep.Feeds)
+	}
+	ss := stories(t, p2)
+	if len(ss) != 1 || ss[0].ID != first[0].ID || len(ss[0].Members) != 2 {
+		t.Fatalf("story id or membership changed across a restart: %v vs %v", shape(first), shape(ss))
+	}
+}
+
+func TestFailingAndPanickingFeedsDoNotStopOthers(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	f := newFake()
+	f.items["good"] = []news.Item{item("good", "g1", "Frost cuts apple harvest", orchard, t0)}
+	f.fail["bad"] = errors.New("fetch bad: 500 Internal Server Error")
+	f.panics["evil"] = true
+	p := newPipeline(t, db, f, "bad", "evil", "good")
+	rep := poll(t, p, false)
+	if rep.Feeds[0].Status != StatusFailed || rep.Feeds[1].Status != StatusFailed || rep.Feeds[2].Status != StatusOK {
+		t.Fatalf("statuses: %+v", rep.Feeds)
+	}
+	if !strings.Contains(rep.Feeds[1].Err.Error(), "internal error") {
+		t.Errorf("panic not reported as the feed's error: %v", rep.Feeds[1].Err)
+	}
+	if ss := stories(t, p); len(ss) != 1 {
+		t.Fatalf("good feed not ingested: %v", shape(ss))
+	}
+	states, err := db.FeedStates(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if states["bad"].Failures != 1 || states["bad"].LastError == "" {
+		t.Errorf("failure not recorded: %+v", states["bad"])
+	}
+}
+
+func TestNotDueFeedsAreSkippedUnlessForced(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	f := newFake()
+	f.fail["slow"] = errors.New("429")
+	p := newPipeline(t, db, f, "slow")
+	poll(t, p, false) // Begin sets NextPoll a minute ahead; the failure keeps it
+	if rep := poll(t, p, false); rep.Feeds[0].Status != StatusSkipped {
+		t.Fatalf("feed polled before its next poll time: %+v", rep.Feeds[0])
+	}
+	if rep := poll(t, p, true); rep.Feeds[0].Status != StatusFailed || f.calls["slow"] != 2 {
+		t.Fatalf("forced poll did not poll: %+v, calls %d", rep.Feeds[0], f.calls["slow"])
+	}
+}
+
+// failingStore fails Apply for one feed once.
+type failingStore struct {
+	*store.DB
+	feed  string
+	fails int
+}
+
+func (s *failingStore) Apply(ctx context.Context, b store.Batch) error {
+	if b.State.Name == s.feed && s.fails > 0 {
+		s.fails--
+		return errors.New("disk full")
+	}
+	return s.DB.Apply(ctx, b)
+}
+
+func TestFailedWriteIsRepairedNextPoll(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	fs := &failingStore{DB: db, feed: "outlet", fails: 1}
+	f := newFake()
+	f.items["agency"] = []news.Item{item("agency", "a1", "Harbour board closes eastern pier", harbour, t0)}
+	f.items["outlet"] = []news.Item{item("outlet", "o1", "Pier to shut", harbour[:3], t0.Add(time.Hour))}
+	p := newPipeline(t, fs, f, "agency", "outlet")
+	rep := poll(t, p, false)
+	if rep.Feeds[1].Status != StatusFailed {
+		t.Fatalf("store failure not reported: %+v", rep.Feeds[1])
+	}
+	if ss := stories(t, p); len(ss) != 1 || len(ss[0].Members) != 1 {
+		t.Fatalf("half-written state: %v", shape(ss))
+	}
+	rep = poll(t, p, true)
+	if rep.Feeds[1].New != 1 || rep.Feeds[1].Merged != 1 {
+		t.Fatalf("next poll did not repair the lost write: %+v", rep.Feeds[1])
+	}
+	if ss := stories(t, p); len(ss) != 1 || len(ss[0].Members) != 2 {
+		t.Fatalf("after repair: %v", shape(ss))
+	}
+}
