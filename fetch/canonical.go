@@ -34,6 +34,9 @@ func CanonicalURL(raw string) string {
 		return raw
 	}
 	host := canonicalHost(u.Hostname())
+	if host == "" {
+		return raw
+	}
 	if port := u.Port(); port != "" && !(u.Scheme == "http" && port == "80") && !(u.Scheme == "https" && port == "443") {
 		host = joinHostPort(host, port)
 	} else if strings.Contains(host, ":") {
@@ -48,7 +51,7 @@ func CanonicalURL(raw string) string {
 }
 
 func canonicalHost(h string) string {
-	h = strings.TrimSuffix(strings.ToLower(h), ".")
+	h = strings.TrimRight(strings.ToLower(h), ".")
 	if ascii, err := idna.Lookup.ToASCII(h); err == nil && ascii != "" {
 		return ascii
 	}

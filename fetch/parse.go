@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -61,6 +62,12 @@ func parseBody(body []byte, contentType, feed, base string, maxItems int, now ti
 	fp := gofeed.NewParser()
 	fp.KeepOriginalFeed = true
 	f, err := fp.Parse(bytes.NewReader(text))
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		if fixed, ok := repairJSONFeed(text); ok {
+			f, err = fp.Parse(bytes.NewReader(fixed))
+		}
+	}
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return parsed{}, fmt.Errorf("parse feed: %w", ErrNotFeed)
