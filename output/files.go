@@ -1,0 +1,86 @@
+package output
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"aggregator/news"
+)
+
+// WriteFiles renders each format to its path; files maps a format ("rss",
+// "atom", "json") to a path. Each file is replaced atomically: written to a
+// temporary file in the same directory, synced, then renamed over the path,
+// so a reader sees the old file or the new one, never a part. Files are
+// written in format order and the first failure stops the rest.
+func WriteFiles(files map[string]string, stories []news.Story, opts Options) error {
+	entries := limit(newEntries(stories, opts.FeedTags), opts.MaxItems)
+	formats := make([]string, 0, len(files))
+	for f := range files {
+		formats = append(formats, f)
+	}
+	slices.Sort(formats)
+	for _, f := range formats {
+		if !slices.Contains(Formats, f) {
+			return fmt.Errorf("write %s: unknown format %q", files[f], f)
+		}
+	}
+	for _, f := range formats {
+		b, err := renderEntries(f, entries, newMeta(opts, "feed", f, "", entries))
+		if err != nil {
+			return fmt.Errorf("write %s: %w", files[f], err)
+		}
+		if err := writeAtomic(files[f], b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeAtomic replaces path with data through a synced temporary file.
+func writeAtomic(path string, data []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if err := tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: sync: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}

@@ -1,0 +1,162 @@
+package output
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	xhtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"aggregator/news"
+)
+
+// base is the fixed clock of the fixtures.
+var base = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func member(feed, link, title, clean string, published time.Time) news.StoredItem {
+	return news.StoredItem{
+		Item:      news.Item{Feed: feed, Link: link, Title: title, Content: "<p>" + title + "</p>", Published: published},
+		CleanHTML: clean,
+	}
+}
+
+func story(id string, updated time.Time, members ...news.StoredItem) news.Story {
+	return news.Story{ID: id, Members: members, Published: members[0].Published, Updated: updated}
+}
+
+// sampleStories are three fictional stories, newest first: one reported by
+// three outlets with relative links in its body, one whose cleaned body is
+// empty, and one from a single outlet.
+func sampleStories() []news.Story {
+	return []news.Story{
+		story("s-lighthouse", base.Add(50*time.Minute),
+			member("harbor-gazette", "https://gazette.example/2026/03/lighthouse", "Old lighthouse relit after forty years",
+				`<p>The keepers of <a href="/towns/saltmere">Saltmere</a> relit the lamp.</p><p><img src="img/lamp.jpg" alt="the lamp"> <a href="../archive?id=7#top">Archive</a> <a href="//cdn.example/map.html">Map</a></p>`,
+				base.Add(10*time.Minute)),
+			member("valley-courier", "https://courier.example/news/lighthouse-lit", "Saltmere lighthouse shines again", "<p>Courier text.</p>", base.Add(20*time.Minute)),
+			member("northern-wire", "https://wire.example/a/123", "Lighthouse back in service", "<p>Wire text.</p>", base.Add(30*time.Minute)),
+		),
+		story("s-bridge", base.Add(5*time.Minute),
+			member("valley-courier", "https://courier.example/news/bridge", "Footbridge reopens over the Wend", "", base.Add(5*time.Minute)),
+		),
+		story("s-market", base.Add(2*time.Minute),
+			member("northern-wire", "https://wire.example/a/99", "Winter market doubles in size", "<p>Stalls &amp; more stalls.</p>", base),
+			member("harbor-gazette", "https://gazette.example/2026/03/market", "Market grows", "<p>More.</p>", base.Add(time.Minute)),
+		),
+	}
+}
+
+// sampleTags tags the fixture feeds.
+var sampleTags = map[string][]string{
+	"harbor-gazette": {"coast", "local"},
+	"valley-courier": {"local"},
+	"northern-wire":  {"wire"},
+}
+
+func sampleOptions() Options {
+	return Options{
+		Title: "Merged News", Link: "http://127.0.0.1:8080/", Description: "Stories merged from several outlets",
+		FeedTags: sampleTags, MaxAge: 15 * time.Minute,
+	}
+}
+
+// sampleFeeds is feed health for the page.
+func sampleFeeds() []news.FeedState {
+	return []news.FeedState{
+		{Name: "harbor-gazette", URL: "https://gazette.example/feed.xml", LastSuccess: base, LastStatus: 200, NextPoll: base.Add(15 * time.Minute)},
+		{Name: "valley-courier", URL: "https://courier.example/rss", LastSuccess: base.Add(-time.Hour), LastStatus: 503, LastError: "fetch valley-courier: 503 Service Unavailable", Failures: 3, NextPoll: base.Add(time.Hour)},
+		{Name: "old-herald", URL: "https://herald.example/atom", LastStatus: 410, LastError: "gone", Gone: true},
+	}
+}
+
+// hostileMarkup tries every way we know to get script into a reader.
+const hostileMarkup = `<p>Hello</p><script>alert('s1')</script>
+<img src="x" onerror="alert('s2')"><a href="javascript:alert('s3')">click</a>
+<a href="java&#x09;script:alert('s4')">tab</a><a href=" JaVaScRiPt:alert('s5')">case</a>
+<style>body{background:url(javascript:alert('s6'))}</style><p style="background:url(javascript:alert(1))">styled</p>
+<iframe src="https://evil.example/"></iframe><form action="https://evil.example/"><input name="q"><button formaction="javascript:alert(7)">go</button></form>
+<svg><script>alert('s8')</script><a xlink:href="javascript:alert(9)">x</a></svg>
+<object data="evil.swf"></object><embed src="evil.swf"><math><mi xlink:href="javascript:alert(10)">m</mi></math>
+]]><script>alert('cdata')</script><![CDATA[ ]]> "><script>alert('attr')</script>
+<img src="data:text/html;base64,PHNjcmlwdD4=" onload=alert(11)><a href="data:text/html,<script>alert(12)</script>">d</a>
+<meta http-equiv="refresh" content="0;url=javascript:alert(13)"><base href="javascript:alert(14)//">
+<div onclick="alert(15)" onmouseover=alert(16)>div</div></textarea><img src=x onerror=alert(17)//`
+
+// hostileStory is a story whose every field is an attack.
+func hostileStory() news.Story {
+	rep := member(`"><script>alert('feed')</script>`, `javascript:alert('link')`,
+		`<script>alert('title')</script>Breaking <img src=x onerror=alert(1)>news`, hostileMarkup, base.Add(time.Hour))
+	rep.Author = `<script>alert('author')</script>Ann`
+	other := member(`]]><evil/>`, `https://ok.example/x" onmouseover="alert(1)`, `"><svg onload=alert(2)>`, "", base)
+	bad := member("plain-feed", "data:text/html,<script>alert(3)</script>", "plain ]]> title", "", base)
+	return story(`s-"><script>`, base.Add(2*time.Hour), rep, other, bad)
+}
+
+// badElements may never appear in published HTML.
+var badElements = map[string]bool{
+	"script": true, "style": true, "iframe": true, "form": true, "input": true, "button": true,
+	"svg": true, "math": true, "object": true, "embed": true, "meta": true, "base": true,
+	"link": true, "textarea": true, "frame": true, "frameset": true,
+}
+
+// checkSafeHTML fails when the HTML fragment could run script or style.
+func checkSafeHTML(t *testing.T, where, fragment string) {
+	t.Helper()
+	nodes, err := xhtml.ParseFragment(strings.NewReader(fragment), &xhtml.Node{Type: xhtml.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		t.Fatalf("%s: parse: %v", where, err)
+	}
+	for _, n := range nodes {
+		for _, p := range unsafeParts(n) {
+			t.Errorf("%s: %s", where, p)
+		}
+	}
+}
+
+// unsafeParts lists what in n and its descendants could run script or
+// style. Our own <style>, <link> and <meta> in a page's head are allowed.
+func unsafeParts(n *xhtml.Node) []string {
+	var out []string
+	visit := func(m *xhtml.Node) {
+		if m.Type != xhtml.ElementNode {
+			return
+		}
+		inHead := m.Parent != nil && m.Parent.DataAtom == atom.Head
+		if badElements[m.Data] && !(inHead && (m.Data == "style" || m.Data == "link" || m.Data == "meta")) {
+			out = append(out, "element <"+m.Data+">")
+		}
+		for _, a := range m.Attr {
+			if err := checkAttr(a); err != nil {
+				out = append(out, fmt.Sprintf("<%s %s=%q>: %v", m.Data, a.Key, a.Val, err))
+			}
+		}
+	}
+	visit(n)
+	for d := range n.Descendants() {
+		visit(d)
+	}
+	return out
+}
+
+func checkAttr(a xhtml.Attribute) error {
+	key := strings.ToLower(a.Key)
+	if strings.HasPrefix(key, "on") || key == "style" || key == "formaction" {
+		return fmt.Errorf("dangerous attribute")
+	}
+	if key == "href" || key == "src" || key == "action" || key == "cite" || key == "data" || key == "poster" {
+		v := strings.Map(func(r rune) rune {
+			if r <= ' ' {
+				return -1
+			}
+			return r
+		}, strings.ToLower(a.Val))
+		for _, bad := range []string{"javascript:", "vbscript:", "data:"} {
+			if strings.HasPrefix(v, bad) {
+				return fmt.Errorf("dangerous URL")
+			}
+		}
+	}
+	return nil
+}

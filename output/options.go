@@ -1,0 +1,57 @@
+// Package output publishes merged stories: it renders them as RSS 2.0,
+// Atom 1.0 and JSON Feed 1.1 (through gorilla/feeds, the only package that
+// sees its types), writes the rendered feeds to files, and serves them over
+// HTTP with validators, compression and an HTML page for people.
+//
+// Every body published is sanitised here: stories arrive with the HTML their
+// feeds delivered, and nothing of it reaches a reader unchecked.
+package output
+
+import (
+	"net/http"
+	"time"
+)
+
+// Options configures rendering and serving. The zero value renders
+// untitled feeds with relative self links, no item limit, no tag feeds,
+// no caching hint and no WebSub. Options values are plain data; the maps
+// and functions they hold must not change once passed in.
+type Options struct {
+	// Title, Link and Description are the feed metadata. Link is the
+	// public base URL (e.g. http://127.0.0.1:8080/); feed and self URLs
+	// are resolved against it.
+	Title, Link, Description string
+	// MaxItems is the number of stories per feed; 0 means no limit.
+	MaxItems int
+	// FeedTags maps a feed name to its tags. A story belongs to a tag
+	// when any member's feed has that tag; each tag gets its own feeds
+	// under /tags/.
+	FeedTags map[string][]string
+	// MaxAge is sent as Cache-Control max-age (the poll interval).
+	MaxAge time.Duration
+	// WebSubHub is the hub URL advertised in the feeds and pinged after
+	// an Update that changed them; "" turns WebSub off.
+	WebSubHub string
+	// OnError, when set, receives failures that have no caller to return
+	// to, such as failed hub pings. It may be called from any goroutine.
+	OnError func(error)
+	// Observe, when set, is called after each request served with the
+	// route (one of "/", "/feed.EXT", "/tags/{tag}.EXT", or "other") and
+	// the status code, for metrics. It may be called concurrently.
+	Observe func(route string, status int)
+	// HubClient sends the WebSub pings; nil means a client with a
+	// 10-second timeout.
+	HubClient *http.Client
+}
+
+// Formats lists the formats Render accepts: "rss", "atom", "json". It is
+// read-only.
+var Formats = []string{"rss", "atom", "json"}
+
+// contentTypes maps a format, or "html" for the page, to its media type.
+var contentTypes = map[string]string{
+	"rss":  "application/rss+xml; charset=utf-8",
+	"atom": "application/atom+xml; charset=utf-8",
+	"json": "application/feed+json; charset=utf-8",
+	"html": "text/html; charset=utf-8",
+}

@@ -1,0 +1,132 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/gorilla/feeds"
+
+	"aggregator/news"
+)
+
+// feedMeta is the feed-level part of the model.
+type feedMeta struct {
+	Title, Description string
+	Home               string // the public base URL
+	Self               string // this feed's URL, in this format
+	ID                 string // a stable URI naming the feed
+	Hub                string // WebSub hub, "" when off
+	Updated            time.Time
+	TTL                time.Duration
+}
+
+// epoch is the updated time of a feed without stories: fixed, so that an
+// empty feed renders the same bytes every time.
+var epoch = time.Unix(0, 0).UTC()
+
+// Render renders stories (already ordered newest first, representative
+// first in Members) as format "rss", "atom" or "json". The same input gives
+// the same bytes: feed dates come from the stories, never the clock. It is
+// safe for concurrent use.
+func Render(format string, stories []news.Story, opts Options) ([]byte, error) {
+	entries := limit(newEntries(stories, nil), opts.MaxItems)
+	return renderEntries(format, entries, newMeta(opts, "feed", format, "", entries))
+}
+
+// newMeta returns the metadata of the feed at path (without extension) in
+// format; tag is "" for the main feed.
+func newMeta(opts Options, path, format, tag string, entries []entry) feedMeta {
+	m := feedMeta{
+		Title:       opts.Title,
+		Description: opts.Description,
+		Home:        opts.Link,
+		Self:        feedURL(opts.Link, path, format),
+		ID:          "urn:aggregator:feed",
+		Hub:         opts.WebSubHub,
+		Updated:     epoch,
+		TTL:         opts.MaxAge,
+	}
+	if tag != "" {
+		m.Title = fmt.Sprintf("%s: %s", opts.Title, tag)
+		m.ID += ":tag:" + url.PathEscape(tag)
+	}
+	for _, e := range entries {
+		if e.Updated.After(m.Updated) {
+			m.Updated = e.Updated
+		}
+	}
+	return m
+}
+
+// feedURL resolves path.format against the base URL; a base that does not
+// parse leaves the URL relative.
+func feedURL(base, path, format string) string {
+	ref := &url.URL{Path: path + "." + format}
+	b, err := url.Parse(base)
+	if err != nil {
+		return ref.String()
+	}
+	return b.ResolveReference(ref).String()
+}
+
+// renderEntries renders the model in one format.
+func renderEntries(format string, entries []entry, m feedMeta) ([]byte, error) {
+	f := toFeed(entries, m)
+	var buf bytes.Buffer
+	var err error
+	switch format {
+	case "rss":
+		err = feeds.WriteXML(newRSS(f, entries, m), &buf)
+	case "atom":
+		err = feeds.WriteXML(newAtom(f, entries, m), &buf)
+	case "json":
+		err = writeJSON(&buf, newJSON(f, entries, m))
+	default:
+		return nil, fmt.Errorf("render: unknown format %q", format)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", format, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// toFeed converts the model to gorilla/feeds' generic feed, from which each
+// format's document is derived. Every item has an id, so gorilla never
+// invents one.
+func toFeed(entries []entry, m feedMeta) *feeds.Feed {
+	f := &feeds.Feed{
+		Title:       m.Title,
+		Link:        &feeds.Link{Href: m.Home},
+		Description: m.Description,
+		Id:          m.ID,
+		Updated:     m.Updated,
+	}
+	for _, e := range entries {
+		link := e.Link
+		if link == "" {
+			link = m.Home
+		}
+		it := &feeds.Item{
+			Id:      e.URN,
+			Title:   e.Title,
+			Link:    &feeds.Link{Href: link},
+			Created: e.Published,
+			Updated: e.Updated,
+			Content: e.Body,
+		}
+		if e.Author != "" {
+			it.Author = &feeds.Author{Name: e.Author}
+		}
+		f.Add(it)
+	}
+	return f
+}
+
+// writeJSON writes v as compact JSON (indenting doubles the cost); HTML
+// characters stay escaped.
+func writeJSON(buf *bytes.Buffer, v any) error {
+	return json.NewEncoder(buf).Encode(v)
+}

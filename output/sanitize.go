@@ -1,0 +1,149 @@
+package output
+
+import (
+	"bytes"
+	"html"
+	"net/url"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/microcosm-cc/bluemonday"
+	xhtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// policy is the sanitiser for every body published: bluemonday's UGC policy
+// (no script, style, event handlers, forms, iframes, SVG or CSS; only http,
+// https and mailto URLs) with links opening without referrer or opener.
+// A built Policy is safe for concurrent use.
+var policy = sync.OnceValue(func() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.RequireNoReferrerOnLinks(true)
+	p.RequireNoFollowOnLinks(true)
+	return p
+})
+
+// urlAttrs are the attributes whose values are URLs to make absolute.
+var urlAttrs = map[string]bool{"href": true, "src": true, "cite": true, "poster": true}
+
+// sanitize makes the URLs in the HTML fragment raw absolute against base,
+// then sanitises it. Resolving comes first so that the sanitiser judges the
+// URLs readers will follow.
+func sanitize(raw, base string) string {
+	return policy().Sanitize(absolutize(raw, base))
+}
+
+// absolutize rewrites relative URLs in the fragment raw against base. When
+// base is not an absolute URL the fragment is returned as parsed.
+func absolutize(raw, base string) string {
+	body := &xhtml.Node{Type: xhtml.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := xhtml.ParseFragment(strings.NewReader(raw), body)
+	if err != nil {
+		return html.EscapeString(raw)
+	}
+	b, err := url.Parse(base)
+	resolve := err == nil && b.IsAbs()
+	var buf bytes.Buffer
+	for _, n := range nodes {
+		if resolve {
+			resolveNode(n, b)
+		}
+		if err := xhtml.Render(&buf, n); err != nil {
+			return html.EscapeString(raw)
+		}
+	}
+	return buf.String()
+}
+
+// resolveNode makes the URL attributes of n and its descendants absolute.
+func resolveNode(n *xhtml.Node, base *url.URL) {
+	visit := func(m *xhtml.Node) {
+		if m.Type != xhtml.ElementNode {
+			return
+		}
+		for i, a := range m.Attr {
+			if a.Namespace != "" || !urlAttrs[a.Key] {
+				continue
+			}
+			u, err := url.Parse(strings.TrimSpace(a.Val))
+			if err != nil {
+				continue // the sanitiser drops unparseable URLs
+			}
+			m.Attr[i].Val = base.ResolveReference(u).String()
+		}
+	}
+	visit(n)
+	for d := range n.Descendants() {
+		visit(d)
+	}
+}
+
+// safeLink returns u when it is an absolute http or https URL, else "".
+// Links published outside sanitised HTML (item links, related links,
+// sources) go through it.
+func safeLink(u string) string {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || p.Host == "" || (p.Scheme != "http" && p.Scheme != "https") {
+		return ""
+	}
+	return p.String()
+}
+
+// plainText returns the text of an HTML fragment or plain string: tags are
+// dropped (with the contents of script and style), entities decoded and
+// white space collapsed. Text like "a < b" survives as it is.
+func plainText(s string) string {
+	z := xhtml.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	skip := 0
+	for {
+		switch tt := z.Next(); tt {
+		case xhtml.ErrorToken:
+			return strings.Join(strings.Fields(b.String()), " ")
+		case xhtml.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
+			name, _ := z.TagName()
+			if rawText[string(name)] && tt != xhtml.SelfClosingTagToken {
+				if tt == xhtml.StartTagToken {
+					skip++
+				} else if skip > 0 {
+					skip--
+				}
+			}
+			if !inline[string(name)] {
+				b.WriteByte(' ')
+			}
+		}
+	}
+}
+
+// rawText are the elements whose content is not text a person reads.
+var rawText = map[string]bool{
+	"script": true, "style": true, "template": true, "noscript": true,
+	"iframe": true, "svg": true, "math": true, "textarea": true,
+}
+
+// inline are the elements that do not separate words.
+var inline = map[string]bool{
+	"a": true, "abbr": true, "b": true, "cite": true, "code": true, "em": true, "i": true,
+	"mark": true, "q": true, "s": true, "small": true, "span": true, "strong": true,
+	"sub": true, "sup": true, "u": true, "wbr": true,
+}
+
+// excerpt returns at most n runes of text, cut at a word boundary with an
+// ellipsis when shortened.
+func excerpt(text string, n int) string {
+	if utf8.RuneCountInString(text) <= n {
+		return text
+	}
+	cut := []rune(text)[:n]
+	s := string(cut)
+	if i := strings.LastIndexByte(s, ' '); i > n/2 {
+		s = s[:i]
+	}
+	return strings.TrimRight(s, " ,.;:") + "…"
+}

@@ -1,0 +1,163 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	xhtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"aggregator/news"
+)
+
+// TestCheckerCatchesHostileMarkup proves the checker used below fails on
+// the attack when nothing sanitises it.
+func TestCheckerCatchesHostileMarkup(t *testing.T) {
+	nodes, err := xhtml.ParseFragment(strings.NewReader(hostileMarkup), &xhtml.Node{Type: xhtml.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, n := range nodes {
+		found = append(found, unsafeParts(n)...)
+	}
+	if len(found) < 15 {
+		t.Errorf("checker found only %d problems in the raw attack: %q", len(found), found)
+	}
+}
+
+func hostileStories() []news.Story {
+	return append([]news.Story{hostileStory()}, sampleStories()...)
+}
+
+func TestSanitiseFeeds(t *testing.T) {
+	opts := sampleOptions()
+	for _, f := range Formats {
+		t.Run(f, func(t *testing.T) {
+			b, err := Render(f, hostileStories(), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range publishedHTML(t, f, b) {
+				checkSafeHTML(t, f, h)
+			}
+			if f != "json" {
+				checkXMLElements(t, b)
+			}
+		})
+	}
+}
+
+// publishedHTML returns every HTML field of a rendered feed, after the
+// feed's own parsing, as a reader sees it; it also checks titles.
+func publishedHTML(t *testing.T, format string, b []byte) []string {
+	t.Helper()
+	var out []string
+	var titles []string
+	switch format {
+	case "rss":
+		var r rssFile
+		decodeXML(t, b, &r)
+		for _, it := range r.Channel.Items {
+			out, titles = append(out, it.Description), append(titles, it.Title)
+		}
+	case "atom":
+		var a atomFile
+		decodeXML(t, b, &a)
+		for _, e := range a.Entries {
+			out, titles = append(out, e.Content.Body), append(titles, e.Title)
+		}
+	case "json":
+		j := decodeJSON(t, b)
+		for _, it := range j.Items {
+			out, titles = append(out, it.ContentHTML), append(titles, it.Title)
+			for _, s := range it.Aggregator.Sources {
+				if s.URL != "" && !strings.HasPrefix(s.URL, "https://") {
+					t.Errorf("json source url %q", s.URL)
+				}
+			}
+		}
+	}
+	if len(out) != 4 {
+		t.Fatalf("%s: %d items, want 4", format, len(out))
+	}
+	if titles[0] != "Breaking news" {
+		t.Errorf("%s: hostile title published as %q, want its text", format, titles[0])
+	}
+	return out
+}
+
+// feedElements are the only XML elements our feeds contain.
+var feedElements = map[string]bool{
+	"rss": true, "channel": true, "title": true, "link": true, "description": true, "lastBuildDate": true,
+	"ttl": true, "item": true, "guid": true, "pubDate": true, "feed": true, "subtitle": true, "id": true,
+	"updated": true, "author": true, "name": true, "entry": true, "published": true, "content": true,
+}
+
+// checkXMLElements fails when the XML document holds an element that is not
+// part of a feed: a breakout of escaping or CDATA.
+func checkXMLElements(t *testing.T, b []byte) {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatalf("xml: %v", err)
+		}
+		if se, ok := tok.(xml.StartElement); ok && !feedElements[se.Name.Local] {
+			t.Errorf("xml element <%s> injected", se.Name.Local)
+		}
+	}
+}
+
+func TestSanitisePage(t *testing.T) {
+	s := NewServer(sampleOptions())
+	defer s.Close()
+	if _, err := s.Update(hostileStories(), append(sampleFeeds(), news.FeedState{
+		Name: `<script>alert('n')</script>`, URL: "javascript:alert('u')", LastError: `"><img src=x onerror=alert(1)>`,
+	})); err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	doc, err := xhtml.Parse(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range unsafeParts(doc) {
+		t.Errorf("page: %s", p)
+	}
+	var text strings.Builder
+	for n := range doc.Descendants() {
+		if n.Type == xhtml.TextNode {
+			text.WriteString(n.Data)
+		}
+	}
+	for _, want := range []string{"Breaking news", `<script>alert('n')</script>`, "javascript:alert('u')"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("page text lacks %q (hostile text must show as text)", want)
+		}
+	}
+}
+
+func TestSanitiseJSONEscapesMarkup(t *testing.T) {
+	b, err := Render("json", hostileStories(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(b, []byte("<")) {
+		t.Errorf("json feed holds a raw '<'; encoding/json should escape it")
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("hostile json does not parse: %v", err)
+	}
+}
