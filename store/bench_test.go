@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"aggregator/news"
+)
+
+// Sizes of a realistic item: a wire story's HTML body and the dedupe record.
+const (
+	htmlBytes   = 3 << 10
+	recordBytes = 600
+)
+
+var paragraph = "<p>The minister said on Tuesday that the talks, which began in " +
+	"Geneva last week, would resume after a pause requested by both delegations. " +
+	"Officials declined to comment on the draft text.</p>\n"
+
+// realisticEntry builds an item of feed with a 3 KB HTML body and a 600-byte
+// record; its story is the one it founds.
+func realisticEntry(feed, guid string, published time.Time) Entry {
+	body := strings.Repeat(paragraph, htmlBytes/len(paragraph)+1)[:htmlBytes]
+	it := news.Item{
+		Feed:          feed,
+		GUID:          "urn:" + feed + ":" + guid,
+		Link:          "https://" + feed + ".example/world/2025/" + guid + "?utm_source=rss&utm_medium=feed",
+		CanonicalLink: "https://" + feed + ".example/world/2025/" + guid,
+		Title:         "Talks on the ceasefire resume in Geneva after a week's pause " + guid,
+		Content:       body,
+		Summary:       body[:300],
+		Author:        "Staff reporter",
+		Categories:    []string{"World", "Europe", "Diplomacy"},
+		Published:     published,
+	}
+	id := news.ItemID(feed, it.Key())
+	rec := make([]byte, recordBytes)
+	r := rand.New(rand.NewPCG(uint64(len(guid)), uint64(published.UnixNano())))
+	for i := range rec {
+		rec[i] = byte(r.Uint32())
+	}
+	return Entry{
+		StoredItem: news.StoredItem{
+			Item:      it,
+			ID:        id,
+			StoryID:   news.StoryID(id),
+			CleanHTML: body[:htmlBytes*4/5],
+		},
+		Record: rec,
+	}
+}
+
+// benchBatch is batch n of 50 new items of one of 20 feeds; every third
+// item joins the story of an item of the previous batch.
+func benchBatch(n int) Batch {
+	const size = 50
+	feed := fmt.Sprintf("feed%02d", n%20)
+	now := t0.Add(time.Duration(n) * time.Second)
+	items := make([]Entry, size)
+	for i := range items {
+		items[i] = realisticEntry(feed, fmt.Sprintf("b%d-i%d", n, i), now.Add(-time.Duration(i)*time.Minute))
+	}
+	if n > 0 {
+		prev := realisticEntry(fmt.Sprintf("feed%02d", (n-1)%20), fmt.Sprintf("b%d-i%d", n-1, 0), now)
+		for i := 0; i < size; i += 3 {
+			items[i].StoryID = prev.StoryID
+		}
+	}
+	return batch(feed, now, items...)
+}
+
+// BenchmarkApply measures ingesting polls of 50 new realistic items.
+func BenchmarkApply(b *testing.B) {
+	db := openTest(b, filepath.Join(b.TempDir(), "bench.db"))
+	ctx := context.Background()
+	const pre = 200 // batches built ahead, so that building is not timed
+	batches := make([]Batch, pre)
+	n := 0
+	items := 0
+	start := time.Now()
+	var building time.Duration
+	for b.Loop() {
+		if n%pre == 0 {
+			t := time.Now()
+			for i := range batches {
+				batches[i] = benchBatch(n + i)
+			}
+			building += time.Since(t)
+		}
+		if err := db.Apply(ctx, batches[n%pre]); err != nil {
+			b.Fatal(err)
+		}
+		items += len(batches[n%pre].Items)
+		n++
+	}
+	b.ReportMetric(float64(items)/(time.Since(start)-building).Seconds(), "items/s")
+}
+
+// BenchmarkWindow100k measures rebuilding a dedupe window of 100,000 items
+// from a database holding them with realistic bodies.
+func BenchmarkWindow100k(b *testing.B) {
+	const total = 100_000
+	db := openTest(b, filepath.Join(b.TempDir(), "window.db"))
+	ctx := context.Background()
+	for n := range total / 50 {
+		if err := db.Apply(ctx, benchBatch(n)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var elapsed time.Duration
+	rebuilds := 0
+	cpu0 := cpuTime(b)
+	for b.Loop() {
+		start := time.Now()
+		count, bytes := 0, 0
+		err := db.Window(ctx, time.Time{}, func(w WindowItem) error {
+			count++
+			bytes += len(w.Record)
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if count != total || bytes != total*recordBytes {
+			b.Fatalf("window of %d items, %d record bytes", count, bytes)
+		}
+		elapsed += time.Since(start)
+		rebuilds++
+	}
+	cpu := cpuTime(b) - cpu0
+	b.ReportMetric(float64(elapsed.Milliseconds())/float64(rebuilds), "ms/rebuild")
+	// CPU time (user+system, all threads) is steadier than wall time on a
+	// shared machine.
+	b.ReportMetric(float64(cpu.Milliseconds())/float64(rebuilds), "cpu-ms/rebuild")
+}
+
+// cpuTime returns the user and system CPU time the process has used.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -1,0 +1,44 @@
+package store
+
+// The queries on the hot paths, named so that plan_test.go can check that
+// each is answered from an index, never by scanning the items table.
+// JSON arrays bound as parameters and read with json_each stand in for
+// variable-length IN lists.
+const (
+	// knownSQL: ?1 item ids.
+	knownSQL = `SELECT id, story_id, content_hash FROM items
+		WHERE id IN (SELECT value FROM json_each(?1))`
+
+	// byLinkSQL: ?1 canonical links; the first stored item of a link wins.
+	byLinkSQL = `SELECT canonical_link, story_id FROM items
+		WHERE seq IN (SELECT min(seq) FROM items
+			WHERE canonical_link IN (SELECT value FROM json_each(?1)) AND canonical_link <> ''
+			GROUP BY canonical_link)`
+
+	// windowSQL: ?1 the window's start. items_window covers the columns
+	// read from items, so the wide item rows are not visited.
+	windowSQL = `SELECT i.id, i.feed, i.story_id, coalesce(i.published, i.first_seen), r.record
+		FROM item_records r JOIN items i INDEXED BY items_window ON i.seq = r.item
+		WHERE r.window_at >= ?1 ORDER BY r.window_at, r.item`
+
+	// uncarrySQL and carrySQL: ?1 carried ids, ?2 feed. Only the few items
+	// still marked carried are visited (items_by_feed), then the carried ids
+	// are looked up by id; '+' keeps the planner off items_by_feed there,
+	// which would walk the feed's whole history.
+	uncarrySQL = `UPDATE items SET in_feed = 0
+		WHERE feed = ?2 AND in_feed = 1 AND id NOT IN (SELECT value FROM json_each(?1))`
+	carrySQL = `UPDATE items SET in_feed = 1
+		WHERE id IN (SELECT value FROM json_each(?1)) AND +feed = ?2 AND +in_feed = 0`
+
+	// deleteEmptiedSQL: ?1 ids of stories that lost members in this Apply.
+	deleteEmptiedSQL = `DELETE FROM stories WHERE id IN (SELECT value FROM json_each(?1))
+		AND NOT EXISTS (SELECT 1 FROM items WHERE items.story_id = stories.id)`
+
+	// purgeItemsSQL: ?1 the cutoff; item_records rows go with their items
+	// (ON DELETE CASCADE).
+	purgeItemsSQL = `DELETE FROM items WHERE in_feed = 0 AND first_seen < ?1`
+
+	// purgeStoriesSQL deletes every story without members.
+	purgeStoriesSQL = `DELETE FROM stories
+		WHERE NOT EXISTS (SELECT 1 FROM items WHERE items.story_id = stories.id)`
+)

@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"aggregator/news"
+)
+
+// Query selects the stories Stories returns. The zero value selects all.
+type Query struct {
+	// Limit caps the number of stories; 0 means no limit.
+	Limit int
+	// Feeds keeps only stories with at least one member from these feeds;
+	// nil keeps all (an empty non-nil slice keeps none).
+	Feeds []string
+}
+
+// storiesSQL lists the selected stories in order, each joined to all its
+// members in order. ?1 is the feed filter as a JSON array (NULL: none) and ?2
+// the limit (-1: none). The planner walks stories_by_created and, per
+// story, items_by_story, so no sort is needed.
+const storiesSQL = `WITH s AS (
+	SELECT id, created, updated FROM stories
+	WHERE EXISTS (SELECT 1 FROM items i WHERE i.story_id = stories.id
+		AND (?1 IS NULL OR i.feed IN (SELECT value FROM json_each(?1))))
+	ORDER BY created DESC, id LIMIT ?2
+)
+SELECT s.id, s.updated, i.id, i.feed, i.first_seen, i.published, i.updated,
+	i.guid, i.link, i.canonical_link, i.title, i.author, i.categories,
+	i.summary, i.content, i.clean_html
+FROM s JOIN items i ON i.story_id = s.id
+ORDER BY s.created DESC, s.id, i.published, i.id`
+
+// Stories returns stories newest-created first, then by id, each with all
+// its members ordered by published time, then item id. Story.Published is
+// the earliest non-zero member publish time and Story.Updated the time the
+// story last changed. Safe to call while Apply runs: the result is one
+// committed snapshot.
+func (db *DB) Stories(ctx context.Context, q Query) ([]news.Story, error) {
+	var feeds any // NULL: no filter
+	if q.Feeds != nil {
+		b, err := json.Marshal(q.Feeds)
+		if err != nil {
+			return nil, fmt.Errorf("store: stories: %w", err)
+		}
+		feeds = string(b)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := db.r.QueryContext(ctx, storiesSQL, feeds, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: stories: %w", err)
+	}
+	defer rows.Close()
+	var out []news.Story
+	for rows.Next() {
+		id, updated, m, err := scanMember(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: stories: %w", err)
+		}
+		if len(out) == 0 || out[len(out)-1].ID != id {
+			out = append(out, news.Story{ID: id, Updated: updated})
+		}
+		s := &out[len(out)-1]
+		s.Members = append(s.Members, m)
+		if p := m.Published; !p.IsZero() && (s.Published.IsZero() || p.Before(s.Published)) {
+			s.Published = p
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: stories: %w", err)
+	}
+	return out, nil
+}
+
+// scanMember reads one row of storiesSQL: the story's id and updated time,
+// and the member.
+func scanMember(rows *sql.Rows) (story string, updated time.Time, m news.StoredItem, err error) {
+	var (
+		storyUpdated, firstSeen, published, itemUpdated sql.NullInt64
+		cats                                            string
+	)
+	err = rows.Scan(&story, &storyUpdated, &m.ID, &m.Feed, &firstSeen, &published, &itemUpdated,
+		&m.GUID, &m.Link, &m.CanonicalLink, &m.Title, &m.Author, &cats,
+		&m.Summary, &m.Content, &m.CleanHTML)
+	if err != nil {
+		return "", time.Time{}, m, err
+	}
+	m.StoryID = story
+	m.FirstSeen, m.Published, m.Updated = fromDB(firstSeen), fromDB(published), fromDB(itemUpdated)
+	if m.Categories, err = decodeCategories(cats); err != nil {
+		return "", time.Time{}, m, fmt.Errorf("item %s: %w", m.ID, err)
+	}
+	return story, fromDB(storyUpdated), m, nil
+}
+
+// decodeCategories reads the JSON array stored for Categories; an empty
+// array reads as nil.
+func decodeCategories(s string) ([]string, error) {
+	var cats []string
+	if err := json.Unmarshal([]byte(s), &cats); err != nil {
+		return nil, fmt.Errorf("categories: %w", err)
+	}
+	if len(cats) == 0 {
+		return nil, nil
+	}
+	return cats, nil
+}
