@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -16,13 +17,15 @@ import (
 	"aggregator/store"
 )
 
-// configFlags are the flags every command that reads the config takes.
+// configFlags are the flags every command that reads the config takes;
+// they override the file's values, also when serve reloads it.
 type configFlags struct {
 	path     string
 	demo     bool
 	store    string
 	logLevel string
 	logJSON  bool
+	listen   string // serve only
 }
 
 func (c *configFlags) register(fs *flag.FlagSet, withDemo bool) {
@@ -35,14 +38,15 @@ func (c *configFlags) register(fs *flag.FlagSet, withDemo bool) {
 	}
 }
 
-// app is the wired aggregator: config, logger, store, fetcher, pipeline.
+// app is the wired aggregator: config, logger, store, pipeline. The
+// daemon does not change cfg after start; it keeps its own current one.
 type app struct {
-	cfg    *config.Config
-	log    *slog.Logger
-	store  *store.DB
-	client *fetch.Client
-	pipe   *pipeline.Pipeline
-	demo   *demoServer // nil unless --demo
+	cfg   *config.Config
+	log   *slog.Logger
+	level *slog.LevelVar // the logger's level; a reload may change it
+	store *store.DB
+	pipe  *pipeline.Pipeline
+	demo  *demoServer // nil unless --demo
 }
 
 // loadConfig reads the config named by the flags, or builds the demo one.
@@ -61,6 +65,18 @@ func loadConfig(ctx context.Context, e *env, cf *configFlags) (*config.Config, *
 	} else if cfg, err = config.LoadFile(cf.path); err != nil {
 		return nil, nil, &exitError{code: 2, err: err}
 	}
+	cf.apply(cfg)
+	if _, err := levelOf(cfg.Log.Level); err != nil {
+		if demo != nil {
+			demo.close()
+		}
+		return nil, nil, &exitError{code: 2, err: fmt.Errorf("--log-level: %w", err)}
+	}
+	return cfg, demo, nil
+}
+
+// apply writes the flags that were given over cfg.
+func (cf *configFlags) apply(cfg *config.Config) {
 	if cf.store != "" {
 		cfg.Store = cf.store
 	}
@@ -70,7 +86,9 @@ func loadConfig(ctx context.Context, e *env, cf *configFlags) (*config.Config, *
 	if cf.logJSON {
 		cfg.Log.Format = "json"
 	}
-	return cfg, demo, nil
+	if cf.listen != "" {
+		cfg.Output.Listen = cf.listen
+	}
 }
 
 // openApp loads the config and opens the store and the pipeline.
@@ -79,8 +97,17 @@ func openApp(ctx context.Context, e *env, cf *configFlags) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, demo: demo, log: newLogger(e.stderr, cfg.Log.Level, cfg.Log.Format)}
-	if err := os.MkdirAll(filepath.Dir(cfg.Store), 0o750); err != nil {
+	return newApp(ctx, cfg, demo, e.stderr, fetch.NewClient(fetchOptions(cfg)))
+}
+
+// newApp opens the store of cfg and a pipeline that fetches with f,
+// logging to stderr. On error it closes what it opened, demo included.
+func newApp(ctx context.Context, cfg *config.Config, demo *demoServer, stderr io.Writer, f pipeline.Fetcher) (*app, error) {
+	a := &app{cfg: cfg, demo: demo, level: new(slog.LevelVar)}
+	a.level.Set(parseLevel(cfg.Log.Level))
+	a.log = newLogger(stderr, a.level, cfg.Log.Format)
+	var err error
+	if err = os.MkdirAll(filepath.Dir(cfg.Store), 0o750); err != nil {
 		a.close()
 		return nil, fmt.Errorf("create store directory: %w", err)
 	}
@@ -88,8 +115,7 @@ func openApp(ctx context.Context, e *env, cf *configFlags) (*app, error) {
 		a.close()
 		return nil, err
 	}
-	a.client = fetch.NewClient(fetchOptions(cfg))
-	if a.pipe, err = pipeline.New(ctx, a.store, a.client, pipelineConfig(cfg), a.log); err != nil {
+	if a.pipe, err = pipeline.New(ctx, a.store, f, pipelineConfig(cfg), a.log); err != nil {
 		a.close()
 		return nil, err
 	}

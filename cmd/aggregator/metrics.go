@@ -30,6 +30,7 @@ type metrics struct {
 	feedGone       *prometheus.GaugeVec
 	outputRequests *prometheus.CounterVec
 	polls          *prometheus.CounterVec
+	cycles         *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -37,6 +38,7 @@ func newMetrics() *metrics {
 	f := promauto{m.reg}
 	m.pollDuration = f.histogramVec("aggregator_feed_poll_duration_seconds", "Time to poll one feed, by result.", []string{"result"})
 	m.cycleDuration = f.histogram("aggregator_poll_duration_seconds", "Time of a whole poll cycle: fetch, dedupe, store.")
+	m.cycles = f.counterVec("aggregator_poll_cycles_total", "Poll cycles by outcome: ok, error (store or cancelled), panic, skipped (the previous one still running).", []string{"result"})
 	m.polls = f.counterVec("aggregator_feed_polls_total", "Feed polls by result (ok, not-modified, failed, skipped).", []string{"result"})
 	m.httpStatus = f.counterVec("aggregator_fetch_http_status_total", "HTTP status codes of feed fetches.", []string{"code"})
 	m.notModified = f.gauge("aggregator_fetch_not_modified_ratio", "Share of the last poll's fetched feeds that were not modified (304 or identical body).")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -13,38 +15,74 @@ import (
 	"aggregator/store"
 )
 
-// scheduler runs polls on the configured schedules with robfig/cron.
+// scheduler runs polls on the configured schedules: one robfig/cron
+// instance for the daemon's whole life, with one entry per distinct
+// schedule, wrapped in cron.Recover and cron.SkipIfStillRunning. A reload
+// adds and removes entries; an entry whose schedule did not change is
+// kept with its next run time and its skip state, so a reload neither
+// loses nor doubles a poll. Safe for concurrent use.
 type scheduler struct {
-	c *cron.Cron
+	c   *cron.Cron
+	run func(feeds []string)
+
+	mu      sync.Mutex
+	entries map[string]cron.EntryID // by schedule
+	groups  map[string][]string     // feeds by schedule; nil: every feed
 }
 
-func (s *scheduler) stop() context.Context { return s.c.Stop() }
-
-// schedule starts a scheduler for cfg (the global schedule, and one job
-// per distinct per-feed schedule) and stops the previous one; a poll that
-// the old scheduler started finishes on its own.
-func (d *daemon) schedule(cfg *config.Config) error {
-	logger := cronLogger{d.app.log}
+func newScheduler(log *slog.Logger, run func(feeds []string)) *scheduler {
+	logger := cronLogger{log}
 	c := cron.New(cron.WithParser(config.CronParser), cron.WithLogger(logger),
 		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
-	for spec, feeds := range feedsBySchedule(cfg) {
-		if _, err := c.AddFunc(spec, func() { d.poll(feeds) }); err != nil {
+	return &scheduler{c: c, run: run, entries: map[string]cron.EntryID{}}
+}
+
+// set makes the scheduler poll groups: for each schedule, the feeds it
+// polls (nil: every feed). When a schedule does not parse nothing changes.
+func (s *scheduler) set(groups map[string][]string) error {
+	parsed := make(map[string]cron.Schedule, len(groups))
+	for spec := range groups {
+		sch, err := config.CronParser.Parse(spec)
+		if err != nil {
 			return fmt.Errorf("schedule %q: %w", spec, err)
 		}
+		parsed[spec] = sch
 	}
-	c.Start()
-	d.mu.Lock()
-	old := d.sch
-	d.sch = &scheduler{c: c}
-	d.mu.Unlock()
-	if old != nil {
-		old.stop()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.groups = groups
+	for spec, id := range s.entries {
+		if _, ok := groups[spec]; !ok {
+			s.c.Remove(id)
+			delete(s.entries, spec)
+		}
+	}
+	for spec, sch := range parsed {
+		if _, ok := s.entries[spec]; !ok {
+			s.entries[spec] = s.c.Schedule(sch, cron.FuncJob(func() { s.fire(spec) }))
+		}
 	}
 	return nil
 }
 
+// fire runs the poll of one schedule with the feeds it has now.
+func (s *scheduler) fire(spec string) {
+	s.mu.Lock()
+	feeds, ok := s.groups[spec]
+	s.mu.Unlock()
+	if ok {
+		s.run(feeds)
+	}
+}
+
+func (s *scheduler) start() { s.c.Start() }
+
+// stop stops scheduling; the context is done when the jobs it started
+// have returned.
+func (s *scheduler) stop() context.Context { return s.c.Stop() }
+
 // feedsBySchedule groups feed names by their schedule; a nil list means
-// every feed that has no schedule of its own.
+// every feed (no feed has a schedule of its own).
 func feedsBySchedule(cfg *config.Config) map[string][]string {
 	m := map[string][]string{}
 	var global []string
@@ -67,44 +105,102 @@ func feedsBySchedule(cfg *config.Config) map[string][]string {
 }
 
 // startPoll polls now, outside the scheduler (at start and after a
-// reload); shutdown waits for it.
+// reload added feeds); shutdown waits for it.
 func (d *daemon) startPoll(feeds []string) {
-	d.polls.Add(1)
+	if !d.enter() {
+		return
+	}
 	go func() {
 		defer d.polls.Done()
-		defer func() {
-			if v := recover(); v != nil {
-				d.app.log.Error("panic in poll", "panic", v)
-			}
-		}()
-		d.poll(feeds)
+		d.pollHeld(feeds)
 	}()
 }
 
-// poll runs one poll of the given feeds (nil: all) and publishes the
-// result.
+// poll polls feeds (nil: every feed) unless shutdown has begun; the
+// scheduler calls it.
 func (d *daemon) poll(feeds []string) {
-	ctx := d.pollCtx
-	if ctx.Err() != nil {
+	if !d.enter() {
 		return
 	}
-	rep, err := d.app.pipe.Poll(ctx, pipeline.PollOptions{Feeds: feeds})
+	defer d.polls.Done()
+	d.pollHeld(feeds)
+}
+
+// pollHeld runs one poll of the feeds that no running poll holds, so that
+// a slow poll is never overlapped, whoever started it. A panic ends this
+// poll only: it is logged and counted, and the daemon goes on.
+func (d *daemon) pollHeld(feeds []string) {
+	claimed := d.claim(feeds)
+	if len(claimed) == 0 {
+		d.app.log.Info("poll skipped: the previous poll of these feeds is still running")
+		d.met.cycles.WithLabelValues("skipped").Inc()
+		return
+	}
+	defer d.release(claimed)
+	defer func() {
+		if v := recover(); v != nil {
+			d.app.log.Error("panic in poll", "panic", v, "stack", string(debug.Stack()))
+			d.met.cycles.WithLabelValues("panic").Inc()
+		}
+	}()
+	d.pollOnce(claimed)
+}
+
+// claim marks the free ones of feeds (nil: every configured feed) as held
+// and returns them.
+func (d *daemon) claim(feeds []string) []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if feeds == nil {
+		for _, f := range d.cfg.Feeds {
+			feeds = append(feeds, f.Name)
+		}
+	}
+	var free []string
+	for _, f := range feeds {
+		if !d.inflight[f] {
+			d.inflight[f] = true
+			free = append(free, f)
+		}
+	}
+	return free
+}
+
+func (d *daemon) release(feeds []string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, f := range feeds {
+		delete(d.inflight, f)
+	}
+}
+
+// pollOnce runs one poll through the pipeline, publishes the result, and
+// then logs "poll done".
+func (d *daemon) pollOnce(feeds []string) {
+	rep, err := d.app.pipe.Poll(d.pollCtx, pipeline.PollOptions{Feeds: feeds})
+	result := "ok"
 	if err != nil {
+		result = "error"
 		d.app.log.Error("poll", "err", err)
 	}
 	if rep != nil {
 		d.met.observePoll(rep)
-		logReport(d.app.log, rep)
 	}
+	d.met.cycles.WithLabelValues(result).Inc()
 	d.publish(context.Background())
 	if err == nil {
 		d.ready.Store(true)
+	}
+	if rep != nil {
+		logReport(d.app.log, rep)
 	}
 }
 
 // publish renders the stories the store holds now into the output server
 // and the configured files.
 func (d *daemon) publish(ctx context.Context) {
+	d.pubMu.Lock()
+	defer d.pubMu.Unlock()
 	d.mu.Lock()
 	cfg := d.cfg
 	d.mu.Unlock()
@@ -170,8 +266,8 @@ func logReport(log *slog.Logger, rep *pipeline.Report) {
 		"skipped", rep.Count(pipeline.StatusSkipped), "new_items", fresh, "merged", merged)
 }
 
-// cronLogger adapts slog to cron's logger; cron's info messages are debug
-// for us.
+// cronLogger adapts slog to cron's logger; cron's info messages (start,
+// wake, run, skip) are debug for us.
 type cronLogger struct{ log *slog.Logger }
 
 func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
