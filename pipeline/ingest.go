@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -25,6 +26,10 @@ type pending struct {
 // transaction. Only a failing store is returned as an error; the feed's
 // failure is recorded in its report.
 func (p *Pipeline) ingest(ctx context.Context, results []fetch.Result, due []int, rep *Report, now time.Time) error {
+	// What was fetched is stored even when the poll is cancelled meanwhile
+	// (a shutdown's grace period ending): the writes are short, and
+	// dropping them would only mean fetching it all again.
+	ctx = context.WithoutCancel(ctx)
 	batches := make(map[int][]*pending, len(due))
 	for _, i := range due {
 		res := &results[i]
@@ -50,8 +55,38 @@ func (p *Pipeline) ingest(ctx context.Context, results []fetch.Result, due []int
 		}
 		batches[i] = items
 	}
-	p.place(ctx, batches, due, rep)
+	if err := p.safePlace(ctx, batches, due, rep); err != nil {
+		p.log.Error("dedupe failed: storing this poll's new items as stories of their own", "err", err)
+		for _, items := range batches {
+			for _, pe := range items {
+				if pe.storyID == "" {
+					pe.storyID = news.StoryID(pe.id)
+				}
+			}
+		}
+		defer p.rebuildAfterPanic(ctx)
+	}
 	return p.write(ctx, results, batches, due, rep, now)
+}
+
+// safePlace runs place, turning a panic inside dedupe into an error so
+// that one bad item cannot stop every feed's poll.
+func (p *Pipeline) safePlace(ctx context.Context, batches map[int][]*pending, due []int, rep *Report) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("internal error: %v\n%s", v, debug.Stack())
+		}
+	}()
+	p.place(ctx, batches, due, rep)
+	return nil
+}
+
+// rebuildAfterPanic restores the dedupe window from the store, since a
+// panic may have left the index half-changed.
+func (p *Pipeline) rebuildAfterPanic(ctx context.Context) {
+	if err := p.rebuild(ctx); err != nil {
+		p.log.Error("rebuild dedupe window", "err", err)
+	}
 }
 
 // classify drops repeats within one document and looks up which items the
@@ -183,16 +218,19 @@ func (p *Pipeline) write(ctx context.Context, results []fetch.Result, batches ma
 	return nil
 }
 
-func (p *Pipeline) entry(pe *pending) store.Entry {
-	return store.Entry{
-		StoredItem: news.StoredItem{
-			Item:      pe.item,
-			ID:        pe.id,
-			StoryID:   pe.storyID,
-			CleanHTML: p.index.Clean(pe.item.Feed, pe.item.Body()),
-		},
-		Record: p.index.Record(pe.id),
-	}
+func (p *Pipeline) entry(pe *pending) (e store.Entry) {
+	e = store.Entry{StoredItem: news.StoredItem{Item: pe.item, ID: pe.id, StoryID: pe.storyID}}
+	defer func() {
+		if v := recover(); v != nil {
+			p.log.Error("dedupe: clean or record failed; storing the item as delivered", "item", pe.id, "panic", v)
+			if e.Record == nil {
+				e.Record = []byte{}
+			}
+		}
+	}()
+	e.CleanHTML = p.index.Clean(pe.item.Feed, pe.item.Body())
+	e.Record = p.index.Record(pe.id)
+	return e
 }
 
 // purge evicts old items from the dedupe window and, with a retention

@@ -96,7 +96,7 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (*Report, error) 
 		if st.Gone || (opts.Feeds != nil && !slices.Contains(opts.Feeds, f.Name)) || (!opts.Force && !fetch.Due(st, now)) {
 			continue
 		}
-		begun[i] = p.fetcher.Begin(st, now)
+		begun[i] = p.begin(st, now)
 		if err := p.store.SaveFeedState(ctx, begun[i]); err != nil {
 			return rep, fmt.Errorf("poll: save state of %s: %w", f.Name, err)
 		}
@@ -122,6 +122,19 @@ func stateFor(states map[string]news.FeedState, f Feed) news.FeedState {
 		st.ConfigURL = f.URL
 	}
 	return st
+}
+
+// begin marks st as attempted before it is fetched; should the fetcher
+// panic, the state is marked by hand so the poll goes on.
+func (p *Pipeline) begin(st news.FeedState, now time.Time) (out news.FeedState) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.log.Error("panic while starting a fetch", "feed", st.Name, "panic", v)
+			out = st
+			out.LastAttempt, out.NextPoll = now, now.Add(time.Minute)
+		}
+	}()
+	return p.fetcher.Begin(st, now)
 }
 
 // fetchAll fetches the due feeds concurrently (the fetcher applies the
