@@ -131,7 +131,7 @@ func (p *Pipeline) place(ctx context.Context, batches map[int][]*pending, due []
 		for j, pe := range items {
 			bodies[j] = pe.item.Body()
 		}
-		p.index.Learn(p.cfg.Feeds[i].Name, bodies)
+		p.index.Learn(p.run.Feeds[i].Name, bodies)
 		for _, pe := range items {
 			switch {
 			case pe.known == nil:
@@ -236,13 +236,13 @@ func (p *Pipeline) entry(pe *pending) (e store.Entry) {
 // purge evicts old items from the dedupe window and, with a retention
 // set, from the store.
 func (p *Pipeline) purge(ctx context.Context, now time.Time) {
-	if p.cfg.Window > 0 {
-		p.index.Evict(now.Add(-p.cfg.Window))
+	if p.run.Window > 0 {
+		p.index.Evict(now.Add(-p.run.Window))
 	}
-	if p.cfg.Retention <= 0 {
+	if p.run.Retention <= 0 {
 		return
 	}
-	items, stories, err := p.store.Purge(ctx, now.Add(-p.cfg.Retention))
+	items, stories, err := p.store.Purge(ctx, now.Add(-p.run.Retention))
 	if err != nil {
 		p.log.Warn("purge old items", "err", err)
 		return

@@ -55,41 +55,68 @@ type Config struct {
 // Pipeline polls feeds and keeps the store and the dedupe window up to
 // date. Its methods are safe for concurrent use; polls are serialised.
 type Pipeline struct {
-	store   Store
-	fetcher Fetcher
-	log     *slog.Logger
-	now     func() time.Time
+	store Store
+	log   *slog.Logger
+	now   func() time.Time
 
 	mu    sync.Mutex // serialises polls and guards the fields below
-	cfg   Config
+	run   Config     // the settings of the running poll: a copy of cfg
+	runF  Fetcher    // the fetcher of the running poll
 	index *dedupe.Index
+
+	setMu   sync.Mutex // guards cfg and fetcher, which polls copy at their start
+	cfg     Config
+	fetcher Fetcher
 }
 
 // New returns a pipeline over st and f, with its dedupe window rebuilt from
 // the store.
 func New(ctx context.Context, st Store, f Fetcher, cfg Config, log *slog.Logger) (*Pipeline, error) {
-	p := &Pipeline{store: st, fetcher: f, log: log, now: time.Now, cfg: cfg}
+	p := &Pipeline{store: st, fetcher: f, log: log, now: time.Now, cfg: cfg, run: cfg, runF: f}
 	if err := p.rebuild(ctx); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// SetConfig replaces the configuration; the next poll uses it. A changed
-// dedupe window takes effect at the next restart.
+// SetConfig replaces the configuration; the next poll uses it (a running
+// poll finishes with the old one). A changed dedupe window takes effect at
+// the next restart. It does not wait for a running poll.
 func (p *Pipeline) SetConfig(cfg Config) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	p.setMu.Lock()
+	defer p.setMu.Unlock()
 	p.cfg = cfg
+}
+
+// SetFetcher replaces the fetcher from the next poll on, e.g. with a client
+// built from reloaded options. It does not wait for a running poll.
+func (p *Pipeline) SetFetcher(f Fetcher) {
+	p.setMu.Lock()
+	defer p.setMu.Unlock()
+	p.fetcher = f
+}
+
+// Fetcher returns the fetcher the next poll will use.
+func (p *Pipeline) Fetcher() Fetcher {
+	p.setMu.Lock()
+	defer p.setMu.Unlock()
+	return p.fetcher
+}
+
+// settle copies the current settings for a poll; callers hold mu.
+func (p *Pipeline) settle() {
+	p.setMu.Lock()
+	defer p.setMu.Unlock()
+	p.run, p.runF = p.cfg, p.fetcher
 }
 
 // rebuild restores the dedupe window from the store. Callers hold mu or
 // own p exclusively.
 func (p *Pipeline) rebuild(ctx context.Context) error {
-	ix := dedupe.NewIndex(dedupe.Options{Window: p.cfg.Window})
+	ix := dedupe.NewIndex(dedupe.Options{Window: p.run.Window})
 	var since time.Time
-	if p.cfg.Window > 0 {
-		since = p.now().Add(-p.cfg.Window)
+	if p.run.Window > 0 {
+		since = p.now().Add(-p.run.Window)
 	}
 	err := p.store.Window(ctx, since, func(w store.WindowItem) error {
 		if err := ix.Restore(w.ID, w.Feed, w.StoryID, w.Published, w.Record); err != nil {
@@ -111,9 +138,9 @@ func (p *Pipeline) Stories(ctx context.Context, q store.Query) ([]news.Story, er
 	if err != nil {
 		return nil, err
 	}
-	p.mu.Lock()
+	p.setMu.Lock()
 	priority := p.cfg.Priority
-	p.mu.Unlock()
+	p.setMu.Unlock()
 	for i := range stories {
 		s := &stories[i]
 		r := dedupe.Representative(s.Members, priority)

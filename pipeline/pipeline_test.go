@@ -168,7 +168,7 @@ func TestRepresentativeFollowsPriority(t *testing.T) {
 	if ss := stories(t, p); len(ss) != 1 || ss[0].Members[0].Feed != "outlet" {
 		t.Fatalf("without priority the earliest copy represents the story: %v", shape(ss))
 	}
-	p.SetConfig(Config{Feeds: p.cfg.Feeds, Window: p.cfg.Window, Priority: []string{"agency"}})
+	p.SetConfig(Config{Feeds: p.run.Feeds, Window: p.run.Window, Priority: []string{"agency"}})
 	ss := stories(t, p)
 	if ss[0].Members[0].Feed != "agency" || ss[0].Members[0].Title != "Harbour board closes eastern pier" {
 		t.Fatalf("priority source does not represent the story: %+v", ss[0].Members[0].Item)

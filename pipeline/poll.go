@@ -79,6 +79,7 @@ type PollOptions struct {
 func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (*Report, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.settle()
 	now := p.now().UTC()
 	rep := &Report{Started: now}
 	defer func() { rep.Duration = p.now().Sub(now) }()
@@ -87,10 +88,10 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (*Report, error) 
 	if err != nil {
 		return rep, fmt.Errorf("poll: %w", err)
 	}
-	due := make([]int, 0, len(p.cfg.Feeds))
-	rep.Feeds = make([]FeedReport, len(p.cfg.Feeds))
-	begun := make([]news.FeedState, len(p.cfg.Feeds))
-	for i, f := range p.cfg.Feeds {
+	due := make([]int, 0, len(p.run.Feeds))
+	rep.Feeds = make([]FeedReport, len(p.run.Feeds))
+	begun := make([]news.FeedState, len(p.run.Feeds))
+	for i, f := range p.run.Feeds {
 		rep.Feeds[i] = FeedReport{Name: f.Name, Status: StatusSkipped}
 		st := stateFor(states, f)
 		if st.Gone || (opts.Feeds != nil && !slices.Contains(opts.Feeds, f.Name)) || (!opts.Force && !fetch.Due(st, now)) {
@@ -134,7 +135,7 @@ func (p *Pipeline) begin(st news.FeedState, now time.Time) (out news.FeedState) 
 			out.LastAttempt, out.NextPoll = now, now.Add(time.Minute)
 		}
 	}()
-	return p.fetcher.Begin(st, now)
+	return p.runF.Begin(st, now)
 }
 
 // fetchAll fetches the due feeds concurrently (the fetcher applies the
@@ -164,7 +165,7 @@ func (p *Pipeline) fetchOne(ctx context.Context, st news.FeedState, now time.Tim
 			res.State.Failures++
 		}
 	}()
-	return p.fetcher.Fetch(ctx, st, now)
+	return p.runF.Fetch(ctx, st, now)
 }
 
 // sortMembers orders members by publish time, then id.

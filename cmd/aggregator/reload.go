@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"aggregator/config"
+	"aggregator/fetch"
 )
 
 // reload re-reads the config on SIGHUP, telling systemd (RELOADING=1, then
@@ -52,6 +53,10 @@ func (d *daemon) apply(ctx context.Context, cfg *config.Config) {
 	d.cfg = cfg
 	d.mu.Unlock()
 	d.app.pipe.SetConfig(pipelineConfig(cfg))
+	if _, ours := d.app.pipe.Fetcher().(*fetch.Client); ours && fetchOptions(cfg) != fetchOptions(old) {
+		d.app.pipe.SetFetcher(fetch.NewClient(fetchOptions(cfg)))
+		log.Info("reload: new fetch settings apply from the next poll")
+	}
 	d.out.SetOptions(outputOptions(cfg, pollInterval(cfg.Schedule), d.outputError))
 	d.app.level.Set(parseLevel(cfg.Log.Level))
 	added := addedFeeds(old, cfg)

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"time"
+
+	"aggregator/fetch"
+	"aggregator/news"
+	"aggregator/output"
+	"aggregator/pipeline"
+	"aggregator/store"
+)
+
+// childSpec is what the parent asks one measured process to do.
+type childSpec struct {
+	Server      string        `json:"server"`
+	Feeds       int           `json:"feeds"`
+	Items       int           `json:"items"`
+	Concurrency int           `json:"concurrency"`
+	Dir         string        `json:"dir"`
+	CPUProfile  string        `json:"cpuprofile"`
+	Window      time.Duration `json:"window"`
+	MaxItems    int           `json:"max_items"`
+}
+
+// Phase is one measured poll cycle (or the restart) of a case.
+type Phase struct {
+	Name    string `json:"name"`
+	Poll    Span   `json:"poll"`    // pipeline.Poll: fetch, parse, dedupe, store
+	Publish Span   `json:"publish"` // Stories + output.Server.Update (3 formats + page)
+	// Feeds by outcome, items fetched (parsed), new and merged items.
+	OK          int `json:"ok"`
+	NotModified int `json:"not_modified"`
+	Failed      int `json:"failed"`
+	Items       int `json:"items"`
+	New         int `json:"new"`
+	Merged      int `json:"merged"`
+	Stories     int `json:"stories_published"`
+}
+
+// Wall is the phase's wall time, poll plus publish.
+func (p Phase) Wall() float64 { return p.Poll.Wall + p.Publish.Wall }
+
+// CPU is the phase's CPU time, poll plus publish.
+func (p Phase) CPU() float64 { return p.Poll.CPU() + p.Publish.CPU() }
+
+// Peak is the phase's peak RSS.
+func (p Phase) Peak() float64 { return max(p.Poll.PeakMB, p.Publish.PeakMB) }
+
+// CaseResult is what one measured process reports.
+type CaseResult struct {
+	Feeds   int     `json:"feeds"`
+	Items   int     `json:"items_per_feed"`
+	Phases  []Phase `json:"phases"`
+	StoreMB float64 `json:"store_mb"`
+	GenS    float64 `json:"generate_s"` // parent: generating and gzipping the feeds
+	FeedMB  float64 `json:"feed_mb"`    // parent: XML served on a full poll, before gzip
+	GzipMB  float64 `json:"gzip_mb"`    // parent: the same, gzipped, as sent
+}
+
+// runChild is the measured process: it reads a childSpec from stdin, runs
+// the phases against the parent's server and writes a CaseResult to stdout.
+func runChild(stdin io.Reader, stdout, stderr io.Writer) error {
+	var spec childSpec
+	if err := json.NewDecoder(stdin).Decode(&spec); err != nil {
+		return fmt.Errorf("child: read spec: %w", err)
+	}
+	if spec.CPUProfile != "" {
+		f, err := os.Create(spec.CPUProfile)
+		if err != nil {
+			return fmt.Errorf("child: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("child: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	res, err := phases(context.Background(), spec, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(res)
+}
+
+// bench is the real aggregator under test.
+type bench struct {
+	spec  childSpec
+	log   *slog.Logger
+	path  string
+	db    *store.DB
+	pipe  *pipeline.Pipeline
+	out   *output.Server
+	cfg   pipeline.Config
+	fetch *fetch.Client
+}
+
+func phases(ctx context.Context, spec childSpec, log *slog.Logger) (*CaseResult, error) {
+	b := &bench{spec: spec, log: log, path: filepath.Join(spec.Dir, "bench.db")}
+	b.cfg = pipeline.Config{Window: spec.Window}
+	for i := range spec.Feeds {
+		b.cfg.Feeds = append(b.cfg.Feeds, pipeline.Feed{Name: fmt.Sprintf("feed-%05d", i), URL: fmt.Sprintf("%s/f/%d.xml", spec.Server, i)})
+	}
+	// Every feed is on the one loopback host: per-host politeness is
+	// lifted so that it does not serialise the whole poll (see the
+	// package doc).
+	b.fetch = fetch.NewClient(fetch.Options{Concurrency: spec.Concurrency, PerHost: spec.Concurrency, HostDelay: -1})
+	b.out = output.NewServer(output.Options{Title: "Benchmark", Link: "http://127.0.0.1:8080/", MaxItems: spec.MaxItems})
+	defer b.out.Close()
+	if err := b.open(ctx); err != nil {
+		return nil, err
+	}
+	defer func() { b.db.Close() }()
+	res := &CaseResult{Feeds: spec.Feeds, Items: spec.Items}
+	for _, c := range []struct {
+		name       string
+		validators bool
+	}{{"first", true}, {"steady-304", true}, {"steady-200", false}} {
+		if err := setValidators(ctx, spec.Server, c.validators); err != nil {
+			return nil, err
+		}
+		ph, err := b.cycle(ctx, c.name)
+		if err != nil {
+			return nil, err
+		}
+		res.Phases = append(res.Phases, ph)
+	}
+	if err := setValidators(ctx, spec.Server, true); err != nil {
+		return nil, err
+	}
+	restart := Phase{Name: "restart"}
+	var err error
+	restart.Poll, err = measure(func() error {
+		if err := b.db.Close(); err != nil {
+			return err
+		}
+		return b.open(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Phases = append(res.Phases, restart)
+	res.StoreMB = float64(fileSize(b.path)+fileSize(b.path+"-wal")) / (1 << 20)
+	return res, nil
+}
+
+// open opens the store and builds the pipeline, rebuilding its window.
+func (b *bench) open(ctx context.Context) error {
+	db, err := store.Open(ctx, b.path)
+	if err != nil {
+		return err
+	}
+	b.db = db
+	b.pipe, err = pipeline.New(ctx, db, b.fetch, b.cfg, b.log)
+	return err
+}
+
+// cycle is one poll cycle as the daemon runs it: poll every feed, then
+// publish the newest stories.
+func (b *bench) cycle(ctx context.Context, name string) (Phase, error) {
+	ph := Phase{Name: name}
+	var rep *pipeline.Report
+	var err error
+	ph.Poll, err = measure(func() error {
+		rep, err = b.pipe.Poll(ctx, pipeline.PollOptions{Force: true})
+		return err
+	})
+	if err != nil {
+		return ph, fmt.Errorf("%s: poll: %w", name, err)
+	}
+	for _, f := range rep.Feeds {
+		switch f.Status {
+		case pipeline.StatusOK:
+			ph.OK++
+		case pipeline.StatusNotModified:
+			ph.NotModified++
+		case pipeline.StatusFailed:
+			if ph.Failed == 0 {
+				b.log.Warn("feed failed", "phase", name, "feed", f.Name, "err", f.Err)
+			}
+			ph.Failed++
+		}
+		ph.Items += f.Items
+		ph.New += f.New
+		ph.Merged += f.Merged
+	}
+	ph.Publish, err = measure(func() error {
+		stories, err := b.pipe.Stories(ctx, store.Query{Limit: b.spec.MaxItems})
+		if err != nil {
+			return err
+		}
+		ph.Stories = len(stories)
+		states, err := b.db.FeedStates(ctx)
+		if err != nil {
+			return err
+		}
+		ordered := make([]news.FeedState, 0, len(b.cfg.Feeds))
+		for _, f := range b.cfg.Feeds {
+			ordered = append(ordered, states[f.Name])
+		}
+		_, err = b.out.Update(stories, ordered)
+		return err
+	})
+	if err != nil {
+		return ph, fmt.Errorf("%s: publish: %w", name, err)
+	}
+	return ph, nil
+}
+
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}

@@ -1,0 +1,240 @@
+// Command aggregator-bench measures whole poll cycles of the real
+// aggregator (fetch.Client over loopback HTTP, pipeline, store.Open on a
+// temporary file, output rendering) on generated feeds, and compares the
+// dedupe index with the baselines of internal/baseline.
+//
+//	go run ./cmd/aggregator-bench [flags]
+//
+// For each feed count N it generates N feeds of M items of fictional wire
+// copy (about 3 KB of text each; a share of the items are the same wire
+// story republished by several feeds with rewritten headlines, kept or
+// dropped datelines, sign-offs, outlet furniture, summary-only and
+// copy-edited versions), gzips them, serves them from an in-process HTTP
+// server on one 127.0.0.1 listener, and runs the aggregator in a child
+// process, so that its CPU time (getrusage) and peak RSS (VmHWM, reset
+// per phase) are its own and not the server's. The phases are:
+//
+//	first       the first poll: every item new (fetch, parse, dedupe, store), then publish
+//	steady-304  a poll of unchanged feeds whose server answers 304 to the validators
+//	steady-200  a poll of unchanged feeds whose server ignores validators (the body hash matches)
+//	restart     closing and reopening the store and rebuilding the dedupe window
+//
+// "publish" is what the daemon does after a poll: read the newest stories
+// and render RSS, Atom, JSON Feed and the HTML page (output.Server.Update).
+//
+// All feeds share one host, so the fetcher's per-host politeness is lifted
+// for the benchmark (fetch.Options{PerHost: concurrency, HostDelay: -1});
+// with the defaults (one request per host at a time, one second apart)
+// the poll would measure the pacing, not the code. Only loopback is used.
+//
+// Flags:
+//
+//	--feeds LIST        feed counts, one case each (default 100,1000,10000)
+//	--items M           items per feed (default 50)
+//	--bytes B           text bytes per story (default 3000)
+//	--dup F             share of items that copy a wire story (default 0.4)
+//	--concurrency C     fetch.Options.Concurrency (default 16, the fetcher's default)
+//	--window D          dedupe window (default 72h)
+//	--max-items K       stories published (default 200)
+//	--dir DIR           where the temporary stores go (default $TMPDIR)
+//	--json FILE         also write the results as JSON to FILE
+//	--cpuprofile FILE   write a CPU profile of each case's measured process to
+//	                    FILE with the feed count before the extension (cpu.pprof → cpu-1000.pprof)
+//	--baselines         compare ours with the baselines (default true; --baselines=false skips)
+//	--baseline-feeds N  feeds of the generated set the baselines run on (default 100)
+//	--reps R            runs of each baseline measurement; the fastest counts (default 3)
+//	--corpus DIR        where wire-dev, real-census and real-spotify are (default ../shared/corpus);
+//	                    a missing corpus is reported and skipped
+//	--seed S            generator seed (default 1)
+//
+// It prints a table per part; see docs/performance.md for the figures.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "-child" {
+		if err := runChild(os.Stdin, os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "aggregator-bench child:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "aggregator-bench:", err)
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// options are the parsed flags.
+type options struct {
+	feeds                []int
+	items, bytes         int
+	dup                  float64
+	concurrency          int
+	window               time.Duration
+	maxItems             int
+	dir, jsonOut, cpuOut string
+	baselines            bool
+	baselineFeeds, reps  int
+	corpus               string
+	seed                 uint64
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("aggregator-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	feeds := fs.String("feeds", "100,1000,10000", "feed counts, one case each")
+	fs.IntVar(&o.items, "items", 50, "items per feed")
+	fs.IntVar(&o.bytes, "bytes", 3000, "text bytes per story")
+	fs.Float64Var(&o.dup, "dup", 0.4, "share of items that copy a wire story")
+	fs.IntVar(&o.concurrency, "concurrency", 16, "fetches in flight")
+	fs.DurationVar(&o.window, "window", 72*time.Hour, "dedupe window")
+	fs.IntVar(&o.maxItems, "max-items", 200, "stories published")
+	fs.StringVar(&o.dir, "dir", os.TempDir(), "directory for the temporary stores")
+	fs.StringVar(&o.jsonOut, "json", "", "write the results as JSON to this file")
+	fs.StringVar(&o.cpuOut, "cpuprofile", "", "CPU profile of each case's measured process")
+	fs.BoolVar(&o.baselines, "baselines", true, "compare with the baselines")
+	fs.IntVar(&o.baselineFeeds, "baseline-feeds", 100, "feeds of the generated set for the baselines")
+	fs.IntVar(&o.reps, "reps", 3, "runs per baseline measurement")
+	fs.StringVar(&o.corpus, "corpus", filepath.Join("..", "shared", "corpus"), "directory of the labelled corpora")
+	fs.Uint64Var(&o.seed, "seed", 1, "generator seed")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	for _, f := range strings.Split(*feeds, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("--feeds: bad count %q", f)
+		}
+		o.feeds = append(o.feeds, n)
+	}
+	if o.items <= 0 || o.bytes <= 0 || o.dup < 0 || o.dup > 1 || o.concurrency <= 0 || o.reps <= 0 {
+		return nil, errors.New("--items, --bytes, --concurrency and --reps must be positive, --dup within [0, 1]")
+	}
+	return o, nil
+}
+
+// Results is everything one run measured, as written by --json.
+type Results struct {
+	Machine   Machine        `json:"machine"`
+	Args      []string       `json:"args"`
+	Cases     []CaseResult   `json:"cases"`
+	Baselines []MethodResult `json:"baselines,omitempty"`
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	res := Results{Machine: machine(), Args: args}
+	fmt.Fprintf(stdout, "machine: %d × %s, %s %s, load average %s\n\n", res.Machine.CPUs, res.Machine.Model, res.Machine.Go, res.Machine.OS, res.Machine.LoadAvg)
+	now := time.Now().UTC()
+	if o.baselines {
+		spec := genSpec{Feeds: o.baselineFeeds, Items: o.items, Bytes: o.bytes, Dup: o.dup, Seed: o.seed, Now: now}
+		res.Baselines, err = runBaselines(spec, o.corpus, o.reps)
+		if err != nil {
+			return err
+		}
+		printBaselines(stdout, res.Baselines)
+	}
+	for _, n := range o.feeds {
+		c, err := runCase(o, n, now, stderr)
+		if err != nil {
+			return fmt.Errorf("case %d feeds: %w", n, err)
+		}
+		res.Cases = append(res.Cases, *c)
+		printCase(stdout, c)
+	}
+	if len(res.Cases) > 1 {
+		printScaling(stdout, res.Cases)
+	}
+	if o.jsonOut != "" {
+		b, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(o.jsonOut, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runCase generates and serves n feeds and runs the measured process on
+// them.
+func runCase(o *options, n int, now time.Time, stderr io.Writer) (*CaseResult, error) {
+	start := time.Now()
+	fb, err := generateBodies(genSpec{Feeds: n, Items: o.items, Bytes: o.bytes, Dup: o.dup, Seed: o.seed, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	gen := time.Since(start)
+	srv, err := startServer(fb)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	dir, err := os.MkdirTemp(o.dir, "aggregator-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	spec := childSpec{Server: srv.url, Feeds: n, Items: o.items, Concurrency: o.concurrency, Dir: dir,
+		Window: o.window, MaxItems: o.maxItems}
+	if o.cpuOut != "" {
+		ext := filepath.Ext(o.cpuOut)
+		spec.CPUProfile = fmt.Sprintf("%s-%d%s", strings.TrimSuffix(o.cpuOut, ext), n, ext)
+	}
+	c, err := runMeasured(spec, stderr)
+	if err != nil {
+		return nil, err
+	}
+	c.GenS = gen.Seconds()
+	c.FeedMB, c.GzipMB = float64(fb.rawBytes)/(1<<20), float64(fb.gzBytes)/(1<<20)
+	return c, nil
+}
+
+// runMeasured runs this binary as the measured child process.
+func runMeasured(spec childSpec, stderr io.Writer) (*CaseResult, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	in, err := json.Marshal(spec)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	cmd := exec.Command(exe, "-child")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(in), &out, stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("measured process: %w", err)
+	}
+	var c CaseResult
+	if err := json.Unmarshal(out.Bytes(), &c); err != nil {
+		return nil, fmt.Errorf("measured process: bad result: %w", err)
+	}
+	return &c, nil
+}

@@ -1,0 +1,126 @@
+package dedupe
+
+import (
+	"fmt"
+	"slices"
+)
+
+// analyse returns the fingerprint of a document: furniture and agency
+// boilerplate removed, then shingled and sketched.
+func (ix *Index) analyse(d Doc) fingerprint {
+	bs := dropFurniture(ix.furniture[d.Feed], splitBlocks(d.HTML))
+	bs = stripAgencyCopy(bs)
+	var words []uint64
+	for _, b := range bs {
+		words = appendWords(words, foldText(b.text))
+	}
+	return sketch(words, ix.opts.Shingle, titleHash(d.Title))
+}
+
+// titleHash hashes the normalised words of a title; 0 for none.
+func titleHash(t string) uint32 {
+	k, _ := blockKey(t, nil)
+	return uint32(k >> 32)
+}
+
+// Add places doc in a story: an existing one it near-duplicates, else a new
+// story with id newStoryID. A doc whose id is already in the index is
+// treated as an Update and stays in its story.
+func (ix *Index) Add(doc Doc, newStoryID string) Decision {
+	if slot, ok := ix.byID[doc.ID]; ok {
+		ix.Update(doc)
+		st := &ix.stories[ix.entries[slot].story]
+		return Decision{StoryID: st.id, Reason: "known id: updated in place"}
+	}
+	fp := ix.analyse(doc)
+	best, reason := ix.bestStory(&fp)
+	if best < 0 {
+		ix.insert(doc, &fp, newStoryID)
+		return Decision{StoryID: newStoryID, New: true, Reason: reason}
+	}
+	e := &ix.entries[best]
+	st := ix.stories[e.story].id
+	match := e.id
+	ix.insert(doc, &fp, st)
+	return Decision{StoryID: st, Match: match, Reason: reason}
+}
+
+// candidate is a verified match of a new document.
+type candidate struct {
+	slot   int32
+	figs   Figures
+	reason string
+}
+
+// bestStory returns the slot of the member the document matches best in a
+// story that also accepts it (the chaining guard), or -1 and why not.
+func (ix *Index) bestStory(fp *fingerprint) (int32, string) {
+	slots := ix.candidates(fp)
+	var matches []candidate
+	for _, s := range slots {
+		f := compare(fp, &ix.entries[s])
+		if ok, why := ix.opts.verdict(f, false); ok {
+			matches = append(matches, candidate{s, f, why})
+		}
+	}
+	if len(matches) == 0 {
+		return -1, fmt.Sprintf("new story: no match among %d candidates", len(slots))
+	}
+	slices.SortStableFunc(matches, func(a, b candidate) int {
+		return cmpFloat(b.figs.score(), a.figs.score())
+	})
+	refused := ""
+	for _, m := range matches {
+		ok, why := ix.guard(fp, m.slot)
+		if ok {
+			return m.slot, "matched " + m.reason
+		}
+		refused = why
+	}
+	return -1, "new story: matches refused by the story core: " + refused
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// guard reports whether the story of slot accepts the document: the
+// document must also match the story's core (its founder) by the relaxed
+// rule, so that one bridging member cannot glue two stories.
+func (ix *Index) guard(fp *fingerprint, slot int32) (bool, string) {
+	core := ix.stories[ix.entries[slot].story].core
+	if core < 0 || core == slot {
+		return true, ""
+	}
+	f := compare(fp, &ix.entries[core])
+	ok, why := ix.opts.verdict(f, true)
+	return ok, "core " + ix.entries[core].id + ": " + why
+}
+
+// candidates returns the live documents that share a posting key with fp
+// (an LSH band, a lead shingle, the title) and are inside the window.
+func (ix *Index) candidates(fp *fingerprint) []int32 {
+	var out []int32
+	add := func(slot uint32) {
+		s := int32(slot)
+		if ix.entries[s].live && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	keys := fp.keys()
+	for i, k := range keys {
+		if k != 0 && (i < bands || i == nKeys-1) {
+			ix.post.each(k, add)
+		}
+	}
+	for _, v := range fp.lead {
+		ix.post.each(leadKey(v), add)
+	}
+	return out
+}

@@ -1,0 +1,121 @@
+package dedupe
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// article returns a fictional ~3 KB HTML article.
+func article(r *rand.Rand, vocab []string) string {
+	var b strings.Builder
+	for b.Len() < 3000 {
+		b.WriteString("<p>")
+		for s := 0; s < 4; s++ {
+			n := 10 + r.IntN(12)
+			for i := 0; i < n; i++ {
+				if i > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(vocab[r.IntN(len(vocab))])
+			}
+			b.WriteString(". ")
+		}
+		b.WriteString("</p>")
+	}
+	return b.String()
+}
+
+func vocabulary(n int) []string {
+	r := rand.New(rand.NewPCG(1, 2))
+	v := make([]string, n)
+	for i := range v {
+		v[i] = word(r)
+	}
+	return v
+}
+
+// pool returns n fictional articles.
+func pool(n int) []string {
+	r := rand.New(rand.NewPCG(3, 4))
+	vocab := vocabulary(20000)
+	out := make([]string, n)
+	for i := range out {
+		out[i] = article(r, vocab)
+	}
+	return out
+}
+
+// BenchmarkAdd measures normalise + sketch + query + insert per 3 KB
+// article; the texts cycle through a pool and the window evicts the old
+// copies, so the index holds about 4,000 documents.
+func BenchmarkAdd(b *testing.B) {
+	texts := pool(4096)
+	ix := NewIndex(Options{Window: 4000 * time.Minute})
+	b.SetBytes(int64(len(texts[0])))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d := Doc{ID: fmt.Sprint(i), Feed: "f", HTML: texts[i%len(texts)], Published: t0.Add(time.Duration(i) * time.Minute)}
+		ix.Add(d, d.ID)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "items/s")
+}
+
+// TestMemoryPerDoc inserts 100,000 documents and reports the heap bytes the
+// index holds per document; it fails above 1 KB.
+func TestMemoryPerDoc(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	const n = 100_000
+	r := rand.New(rand.NewPCG(5, 6))
+	vocab := vocabulary(20000)
+	ix := NewIndex(Options{})
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.Reset()
+		for j := 0; j < 150; j++ {
+			b.WriteString(vocab[r.IntN(len(vocab))])
+			b.WriteByte(' ')
+		}
+		id := fmt.Sprintf("%032x", i)
+		ix.Add(Doc{ID: id, Feed: "f", Title: "t", HTML: b.String(), Published: t0}, "s"+id[:20])
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	per := float64(after.HeapAlloc-before.HeapAlloc) / n
+	t.Logf("index heap: %.0f bytes per document (%d documents)", per, ix.Len())
+	if per > 1024 {
+		t.Errorf("%.0f bytes per document > 1 KB", per)
+	}
+	runtime.KeepAlive(ix)
+}
+
+// TestRestoreSpeed restores 100,000 records and reports the time.
+func TestRestoreSpeed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	ix := NewIndex(Options{})
+	texts := pool(64)
+	recs := make([][]byte, len(texts))
+	for i, s := range texts {
+		id := fmt.Sprint(i)
+		ix.Add(Doc{ID: id, Feed: "f", HTML: s, Published: t0}, id)
+		recs[i] = ix.Record(id)
+	}
+	fresh := NewIndex(Options{})
+	start := time.Now()
+	for i := 0; i < 100_000; i++ {
+		if err := fresh.Restore(fmt.Sprintf("%032x", i), "f", fmt.Sprint(i%5000), t0, recs[i%len(recs)]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("100,000 restores in %v", time.Since(start))
+}

@@ -1,0 +1,144 @@
+package dedupe
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+var (
+	// agencyDateline: "NEW DELHI, June 26 (IANS)", "LONDON, June 26 (Reuters) -",
+	// "WASHINGTON (AP) —": a short prefix, a parenthesised word, a dash.
+	agencyDateline = regexp.MustCompile(`^([^()]{2,60}?)\s*\(\s*[\p{L}][\p{L}\s.&-]{0,20}\)\s*[-–—:]*\s*`)
+	// dashDateline: "WASHINGTON —", "NEW YORK, June 5 --".
+	dashDateline = regexp.MustCompile(`^([^-–—:]{2,40}?)\s*(?:[-–—]{1,2}|:)\s+`)
+	// signOffBlock: a whole block that is a credit, a copyright or a sign-off.
+	signOffBlock = regexp.MustCompile(`(?i)^(?:\(?\s*(?:additional\s+)?(?:reporting|writing|editing|edited|compiled|translated|written)\s+by\b` +
+		`|©|\(c\)\s|copyright\b|all rights reserved` +
+		`|[-–—]{1,2}\s*\p{L}[\p{L} ]{0,20}(?:\s+[a-z]{1,4}(?:/[a-z]{1,4})+)?$` +
+		`|[a-z]{1,4}(?:/[a-z]{1,4})+$)`)
+	// signOffTail: a sign-off at the end of the last block.
+	signOffTail = regexp.MustCompile(`(?i)(?:\s*[-–—]{2}\s*\p{L}{2,12}(?:\s+[a-z]{1,4}(?:/[a-z]{1,4})+)?` +
+		`|\s+[a-z]{1,4}(?:/[a-z]{1,4})+` +
+		`|\s*\((?:additional\s+)?(?:reporting|writing|editing)\s+by[^)]*\))\s*$`)
+)
+
+// stripDateline removes an agency dateline from the start of a lead.
+func stripDateline(full string) string {
+	s := full[:min(len(full), headBytes)]
+	rest := full[len(s):]
+	if !strings.ContainsAny(s, "(-–—:") {
+		return full
+	}
+	if m := agencyDateline.FindStringSubmatchIndex(s); strings.IndexByte(s, '(') >= 0 && m != nil {
+		paren := strings.TrimLeft(s[m[3]:], " (")
+		dash := strings.ContainsAny(s[m[3]:m[1]], "-–—:") && paren != "" && unicode.IsUpper(rune(paren[0]))
+		if datelinePrefix(s[m[2]:m[3]], 8, false) || dash && wordCount(s[m[2]:m[3]]) <= 6 && !strings.ContainsAny(s[m[2]:m[3]], ".!?") {
+			return s[m[1]:] + rest
+		}
+	}
+	if m := dashDateline.FindStringSubmatchIndex(s); m != nil && datelinePrefix(s[m[2]:m[3]], 6, true) {
+		return s[m[1]:] + rest
+	}
+	return full
+}
+
+// datelinePrefix reports whether p looks like a place and date: at most
+// max words, each starting with an upper-case letter or a digit; with caps,
+// the first word must be all upper case.
+func datelinePrefix(p string, max int, caps bool) bool {
+	words := strings.FieldsFunc(p, func(r rune) bool { return r == ' ' || r == ',' || r == '/' })
+	if len(words) == 0 || len(words) > max {
+		return false
+	}
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	if caps {
+		first := words[0]
+		return utf8.RuneCountInString(first) >= 2 && strings.ToUpper(first) == first && strings.ToLower(first) != first
+	}
+	return true
+}
+
+// isSignOff reports whether a whole block is a credit or sign-off.
+func isSignOff(s string) bool {
+	return len(s) < 300 && signOffBlock.MatchString(s[:min(len(s), 40)])
+}
+
+// stripSignOff removes sign-offs at the end of the last block (only its
+// last tailBytes are searched).
+func stripSignOff(s string) string {
+	for i := 0; i < 3; i++ {
+		from := max(0, len(s)-tailBytes)
+		if !strings.ContainsAny(s[from:], "-–—/(") {
+			break
+		}
+		m := signOffTail.FindStringIndex(s[from:])
+		if m == nil {
+			break
+		}
+		s = s[:from+m[0]]
+	}
+	return s
+}
+
+// tailBytes and headBytes bound the text searched for sign-offs and
+// datelines.
+const (
+	tailBytes = 160
+	headBytes = 120
+)
+
+// isByline reports whether a leading block is a byline, kicker or desk
+// line: short and not a sentence.
+func isByline(s string) bool {
+	n := wordCount(s)
+	if n == 0 {
+		return true
+	}
+	if strings.HasPrefix(s, "By ") || strings.HasPrefix(s, "BY ") {
+		return n <= 12
+	}
+	return n <= 6 && !strings.ContainsAny(lastRune(s), ".!?\"”")
+}
+
+func lastRune(s string) string {
+	_, n := utf8.DecodeLastRuneInString(s)
+	return s[len(s)-n:]
+}
+
+// wordCount counts the space-separated words of s.
+func wordCount(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		sp := s[i] == ' '
+		if !sp && !in {
+			n++
+		}
+		in = !sp
+	}
+	return n
+}
+
+// stripAgencyCopy removes bylines, the dateline and sign-offs from the
+// content blocks of a body (furniture already removed).
+func stripAgencyCopy(bs []block) []block {
+	for len(bs) > 1 && isByline(bs[0].text) {
+		bs = bs[1:]
+	}
+	for len(bs) > 1 && isSignOff(bs[len(bs)-1].text) {
+		bs = bs[:len(bs)-1]
+	}
+	if len(bs) == 0 {
+		return bs
+	}
+	bs[0].text = stripDateline(bs[0].text)
+	last := &bs[len(bs)-1]
+	last.text = stripSignOff(last.text)
+	return bs
+}

@@ -1,0 +1,181 @@
+package dedupe
+
+import "slices"
+
+const (
+	// leadLen is how many leading shingles a fingerprint keeps in order.
+	leadLen = 64
+	// sampleLen bounds the threshold sample of shingle hashes.
+	sampleLen = 48
+	// maxNums is how many distinct numbers (in order of appearance) are kept.
+	maxNums = 12
+	// bins is the number of one-permutation-hashing bins; bands × rows = bins.
+	bins  = 20
+	rows  = 2
+	bands = bins / rows
+	// leadKeys are the lead positions indexed for candidates (a summary's
+	// lead probes them with all its leading shingles).
+	leadStride = 4
+	leadKeys   = 4
+	// postings per document: bands, lead keys and the title.
+	nKeys = bands + leadKeys + 1
+)
+
+// fingerprint is what a document is compared on. full is kept only while
+// the document is being added; the index keeps the rest.
+type fingerprint struct {
+	full   []uint32 // every shingle hash (high 32 bits), sorted, distinct
+	lead   []uint32 // the first leadLen shingle hashes, in order
+	sample []uint32 // full values below tau, sorted (at most sampleLen)
+	tau    uint32   // exclusive bound of sample; MaxUint32 when sample is full
+	nums   []uint32 // first maxNums distinct number hashes, in order
+	n      int      // number of distinct shingles
+	title  uint32   // hash of the normalised title; 0 when none
+	sig    [bins]uint32
+}
+
+// shingles appends the k-shingle hashes of words to dst, in order; a text
+// shorter than k words is one shingle.
+func shingles(dst []uint64, words []uint64, k int) []uint64 {
+	if len(words) == 0 {
+		return dst
+	}
+	if len(words) < k {
+		k = len(words)
+	}
+	for i := 0; i+k <= len(words); i++ {
+		h := uint64(0)
+		for _, w := range words[i : i+k] {
+			h = (h ^ w) * 0x9E3779B97F4A7C15
+		}
+		dst = append(dst, mix64(h))
+	}
+	return dst
+}
+
+// sketch builds the fingerprint of a document from its content words.
+func sketch(words []uint64, k int, title uint32) fingerprint {
+	sh := shingles(make([]uint64, 0, len(words)), words, k)
+	fp := fingerprint{title: title}
+	fp.full = make([]uint32, len(sh))
+	var filled [bins]bool
+	for i, h := range sh {
+		v := uint32(h >> 32)
+		fp.full[i] = v
+		b := (h & 0xFFFFFFFF) * bins >> 32 // the low half picks the bin
+		if !filled[b] || v < fp.sig[b] {
+			fp.sig[b], filled[b] = v, true
+		}
+	}
+	fp.lead = slices.Clone(fp.full[:min(leadLen, len(fp.full))])
+	densify(&fp.sig, &filled)
+	radixSort(fp.full, make([]uint32, len(fp.full)))
+	fp.full = slices.Compact(fp.full)
+	fp.n = len(fp.full)
+	fp.sample, fp.tau = fp.full, ^uint32(0)
+	if len(fp.full) > sampleLen {
+		fp.sample, fp.tau = fp.full[:sampleLen], fp.full[sampleLen]
+	}
+	fp.sample = slices.Clone(fp.sample)
+	fp.nums = numbers(words)
+	return fp
+}
+
+// densify fills the empty bins of a one-permutation sketch by the optimal
+// densification of Shrivastava (ICML 2017): an empty bin i borrows the
+// value of the first non-empty bin met by a hash sequence seeded with i,
+// so that two documents fill their empty bins consistently.
+func densify(sig *[bins]uint32, filled *[bins]bool) {
+	any := false
+	for _, f := range filled {
+		any = any || f
+	}
+	if !any {
+		return
+	}
+	for i := range sig {
+		if filled[i] {
+			continue
+		}
+		for try := uint64(1); ; try++ {
+			j := mix64(uint64(i)<<32|try) % bins
+			if filled[j] {
+				sig[i] = sig[j]
+				break
+			}
+		}
+	}
+}
+
+// numbers returns the hashes of the first maxNums distinct numbers of words.
+func numbers(words []uint64) []uint32 {
+	var out []uint32
+	for _, w := range words {
+		if w&numberBit == 0 {
+			continue
+		}
+		v := uint32(w >> 32)
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+			if len(out) == maxNums {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// keys returns the posting keys of a fingerprint: one per LSH band, the
+// lead shingles at every leadStride-th position, and the title.
+func (fp *fingerprint) keys() [nKeys]uint32 {
+	var ks [nKeys]uint32
+	for b := 0; b < bands; b++ {
+		x := uint64(fp.sig[b*rows])<<32 | uint64(fp.sig[b*rows+1])
+		ks[b] = uint32(mix64(x^uint64(b+1)*0xA24BAED4963EE407)) | 1
+	}
+	for i := 0; i < leadKeys; i++ {
+		if p := i * leadStride; p < len(fp.lead) {
+			ks[bands+i] = leadKey(fp.lead[p])
+		}
+	}
+	ks[nKeys-1] = titleKey(fp.title)
+	return ks
+}
+
+// leadKey is the posting key of a lead shingle.
+func leadKey(v uint32) uint32 { return uint32(mix64(uint64(v)^0xD6E8FEB86659FD93)) | 1 }
+
+// titleKey is the posting key of a title hash; 0 for no title.
+func titleKey(t uint32) uint32 {
+	if t == 0 {
+		return 0
+	}
+	return uint32(mix64(uint64(t)^0x5851F42D4C957F2D)) | 1
+}
+
+// radixSort sorts a in place by four 8-bit passes (buf is scratch of the
+// same length); faster than a comparison sort for shingle hashes.
+func radixSort(a, buf []uint32) {
+	if len(a) < 64 {
+		slices.Sort(a)
+		return
+	}
+	src, dst := a, buf
+	for shift := uint(0); shift < 32; shift += 8 {
+		var count [256]int
+		for _, v := range src {
+			count[(v>>shift)&255]++
+		}
+		pos := 0
+		for i, c := range count {
+			count[i] = pos
+			pos += c
+		}
+		for _, v := range src {
+			d := (v >> shift) & 255
+			dst[count[d]] = v
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+}

@@ -1,0 +1,152 @@
+package dedupe
+
+import "time"
+
+// insert stores a fingerprinted document in story storyID (created when
+// unknown, with the document as its core).
+func (ix *Index) insert(doc Doc, fp *fingerprint, storyID string) {
+	var slot int32
+	if n := len(ix.free); n > 0 {
+		slot, ix.free = ix.free[n-1], ix.free[:n-1]
+	} else {
+		slot = int32(len(ix.entries))
+		ix.entries = append(ix.entries, entry{})
+	}
+	e := &ix.entries[slot]
+	*e = entry{id: doc.ID, live: true, published: doc.Published.Unix()}
+	e.setFingerprint(fp)
+	ix.post.insert(uint32(slot), &e.keys)
+	ix.byID[doc.ID] = slot
+	ix.live++
+	ix.link(slot, storyID)
+	ix.advance(e.published)
+}
+
+// setFingerprint copies the kept parts of fp into e.
+func (e *entry) setFingerprint(fp *fingerprint) {
+	e.lead = make([]uint16, len(fp.lead))
+	for i, v := range fp.lead {
+		e.lead[i] = uint16(v >> 16)
+	}
+	e.data = make([]uint32, 0, len(fp.sample)+len(fp.nums))
+	e.data = append(append(e.data, fp.sample...), fp.nums...)
+	e.nSample, e.nNums = uint8(len(fp.sample)), uint8(len(fp.nums))
+	e.tau, e.n = fp.tau, uint32(fp.n)
+	e.keys = fp.keys()
+}
+
+// link adds slot to story storyID, creating the story when unknown.
+func (ix *Index) link(slot int32, storyID string) {
+	si, ok := ix.byStory[storyID]
+	if !ok {
+		if n := len(ix.freeStory); n > 0 {
+			si, ix.freeStory = ix.freeStory[n-1], ix.freeStory[:n-1]
+		} else {
+			si = int32(len(ix.stories))
+			ix.stories = append(ix.stories, story{})
+		}
+		ix.stories[si] = story{id: storyID, core: slot, first: -1}
+		ix.byStory[storyID] = si
+	}
+	st := &ix.stories[si]
+	e := &ix.entries[slot]
+	e.story, e.nextInStory = si, st.first
+	st.first = slot
+	st.members++
+}
+
+// advance records a publish time and evicts what fell out of the window,
+// in steps of a sixteenth of the window so eviction stays amortised.
+func (ix *Index) advance(published int64) {
+	ix.latest = max(ix.latest, published)
+	w := int64(ix.opts.Window / time.Second)
+	if w <= 0 {
+		return
+	}
+	if cutoff := ix.latest - w; cutoff > ix.evicted+w/16 {
+		ix.Evict(time.Unix(cutoff, 0))
+	}
+}
+
+// Join places doc in storyID without comparison (an exact duplicate found
+// by canonical link). A known id is updated instead.
+func (ix *Index) Join(doc Doc, storyID string) {
+	if _, ok := ix.byID[doc.ID]; ok {
+		ix.Update(doc)
+		return
+	}
+	fp := ix.analyse(doc)
+	ix.insert(doc, &fp, storyID)
+}
+
+// Update replaces the text of an already-added doc (same id, changed
+// text); it stays in its story. An unknown id is ignored.
+func (ix *Index) Update(doc Doc) {
+	slot, ok := ix.byID[doc.ID]
+	if !ok {
+		return
+	}
+	fp := ix.analyse(doc)
+	e := &ix.entries[slot]
+	ix.post.remove(uint32(slot), &e.keys)
+	e.setFingerprint(&fp)
+	ix.post.insert(uint32(slot), &e.keys)
+}
+
+// Evict drops docs published before t from the window; returns how many.
+// A story whose core is evicted takes its earliest remaining member as core.
+func (ix *Index) Evict(t time.Time) int {
+	cut := t.Unix()
+	ix.evicted = max(ix.evicted, cut)
+	n := 0
+	for i := range ix.entries {
+		if e := &ix.entries[i]; e.live && e.published < cut {
+			ix.remove(int32(i))
+			n++
+		}
+	}
+	return n
+}
+
+// remove drops slot from the postings, its story and the id map.
+func (ix *Index) remove(slot int32) {
+	e := &ix.entries[slot]
+	ix.post.remove(uint32(slot), &e.keys)
+	delete(ix.byID, e.id)
+	si := e.story
+	st := &ix.stories[si]
+	if st.first == slot {
+		st.first = e.nextInStory
+	} else {
+		for m := st.first; m >= 0; m = ix.entries[m].nextInStory {
+			if ix.entries[m].nextInStory == slot {
+				ix.entries[m].nextInStory = e.nextInStory
+				break
+			}
+		}
+	}
+	st.members--
+	*e = entry{story: -1, nextInStory: -1}
+	ix.free = append(ix.free, slot)
+	ix.live--
+	if st.members == 0 {
+		delete(ix.byStory, st.id)
+		*st = story{core: -1, first: -1}
+		ix.freeStory = append(ix.freeStory, si)
+		return
+	}
+	if st.core == slot {
+		st.core = ix.earliest(st.first)
+	}
+}
+
+// earliest returns the earliest published member of the list from first.
+func (ix *Index) earliest(first int32) int32 {
+	best := first
+	for m := first; m >= 0; m = ix.entries[m].nextInStory {
+		if ix.entries[m].published < ix.entries[best].published {
+			best = m
+		}
+	}
+	return best
+}

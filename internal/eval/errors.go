@@ -1,0 +1,34 @@
+package eval
+
+import "aggregator/dedupe"
+
+// Doc returns the dedupe document of a placement.
+func (p Placement) Doc() dedupe.Doc {
+	return dedupe.Doc{ID: p.ID, Feed: p.Item.Feed, Title: p.Item.Title, HTML: p.Item.Body(), Published: p.Item.Published}
+}
+
+// Errors returns up to max wrongly merged pairs (labelled apart, placed in
+// one story) and wrongly split pairs (labelled together, placed apart),
+// each the earlier placement first.
+func Errors(c *Corpus, ps []Placement, max int) (merged, split [][2]Placement) {
+	for i := range ps {
+		li, ok := c.Labels[Canon(ps[i].Item.Link)]
+		if !ok {
+			continue
+		}
+		for j := 0; j < i; j++ {
+			lj, ok := c.Labels[Canon(ps[j].Item.Link)]
+			if !ok {
+				continue
+			}
+			same, together := li == lj, ps[i].Story == ps[j].Story
+			switch {
+			case together && !same && len(merged) < max:
+				merged = append(merged, [2]Placement{ps[j], ps[i]})
+			case same && !together && len(split) < max:
+				split = append(split, [2]Placement{ps[j], ps[i]})
+			}
+		}
+	}
+	return merged, split
+}
