@@ -69,8 +69,17 @@ func (ix *Index) bestStory(fp *fingerprint) (int32, string) {
 	slices.SortStableFunc(matches, func(a, b candidate) int {
 		return cmpFloat(b.figs.score(), a.figs.score())
 	})
+	// A document that matches two members of a story matches the story
+	// itself, not one bridging member: the guard is for the lone match.
+	perStory := make(map[int32]int, len(matches))
+	for _, m := range matches {
+		perStory[ix.entries[m.slot].story]++
+	}
 	refused := ""
 	for _, m := range matches {
+		if perStory[ix.entries[m.slot].story] >= 2 {
+			return m.slot, "matched " + m.reason + " (and another member of the story)"
+		}
 		ok, why := ix.guard(fp, m.slot)
 		if ok {
 			return m.slot, "matched " + m.reason
@@ -119,7 +128,7 @@ func (ix *Index) candidates(fp *fingerprint) []int32 {
 			ix.post.each(k, add)
 		}
 	}
-	for _, v := range fp.lead {
+	for _, v := range fp.lead[:min(leadLen, len(fp.lead))] {
 		ix.post.each(leadKey(v), add)
 	}
 	return out

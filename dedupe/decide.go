@@ -50,6 +50,11 @@ func compare(fp *fingerprint, e *entry) Figures {
 		f.Containment = float64(inter) / float64(small)
 	}
 	f.Sampled = small
+	if small < minSampled && fp.n < int(e.n) {
+		// Too few sampled shingles to estimate on: the new document is
+		// short, so look for all of it in the head of the stored one.
+		f.Containment, f.Sampled = headContainment(fp.lead, e.lead), len(fp.lead)
+	}
 	f.Lead = leadAgreement(fp.lead, e.lead)
 	f.Numbers, f.NumbersCompared = overlap(fp.nums, e.nums())
 	return f
@@ -73,27 +78,57 @@ func intersect(a, b []uint32) int {
 	return n
 }
 
-// leadAgreement is the share of the shorter lead found in the other; the
-// stored lead keeps 16 bits of each hash.
-func leadAgreement(full []uint32, stored []uint16) float64 {
-	var a [leadLen]uint16
-	for i, v := range full {
-		a[i] = uint16(v >> 16)
-	}
-	x, y := a[:len(full)], stored
-	if len(x) > len(y) {
-		x, y = y, x
-	}
-	if len(x) == 0 {
+// nearlyAll is the containment at which the shorter text is taken to be a
+// copy, a summary or the original of an update of the longer, whatever
+// their leads (page clutter can hide a lead): a follow-up's new lead keeps
+// it lower.
+const nearlyAll = 0.9
+
+// minSampled is the fewest sampled shingles a containment estimate may rest
+// on; below it, a short new document is compared with the stored head.
+const minSampled = 16
+
+// headContainment is the share of the new document's shingles (all of it:
+// it is short) found in the stored head.
+func headContainment(full []uint32, stored []uint16) float64 {
+	if len(full) == 0 {
 		return 0
 	}
 	n := 0
-	for _, v := range x {
-		if slices.Contains(y, v) {
+	for _, v := range full {
+		if slices.Contains(stored, uint16(v>>16)) {
 			n++
 		}
 	}
-	return float64(n) / float64(len(x))
+	return float64(n) / float64(len(full))
+}
+
+// leadAgreement is how far the two leads (first leadLen shingles) agree,
+// allowing for clutter before the story: the larger of the share of each
+// lead found in the other's head (first headLen shingles). The stored
+// shingles keep 16 bits of each hash.
+func leadAgreement(full []uint32, stored []uint16) float64 {
+	var a [headLen]uint16
+	for i, v := range full {
+		a[i] = uint16(v >> 16)
+	}
+	newHead := a[:len(full)]
+	return max(shareIn(newHead[:min(leadLen, len(newHead))], stored),
+		shareIn(stored[:min(leadLen, len(stored))], newHead))
+}
+
+// shareIn is the share of xs found in ys; 0 when xs is empty.
+func shareIn(xs, ys []uint16) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	n := 0
+	for _, v := range xs {
+		if slices.Contains(ys, v) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(xs))
 }
 
 // overlap is the share of the shorter list found in the other, and its size.
@@ -115,12 +150,24 @@ func overlap(a, b []uint32) (float64, int) {
 
 const (
 	// newLeadBelow: two full-length documents whose leads agree less than
-	// this have different leads; unless they are nearly identical
-	// (followUpResemblance) the later one is a follow-up.
-	newLeadBelow        = 0.3
-	followUpResemblance = 0.85
-	followUpContainment = 0.9
+	// this have different leads, and the later one is a follow-up unless
+	// the rest of the texts overrule that: the more the leads differ, the
+	// more they must. A lead that shares almost nothing (below
+	// freshLeadBelow) is overruled only by near-identical texts; a lead
+	// partly shared (a paragraph dropped or rewritten) by a clear majority
+	// of shared shingles.
+	newLeadBelow   = 0.3
+	freshLeadBelow = 0.1
 )
+
+// followUpBar returns the resemblance and containment that overrule a
+// different lead of agreement lead.
+func followUpBar(lead float64) (resemblance, containment float64) {
+	if lead < freshLeadBelow {
+		return 0.85, 0.9
+	}
+	return 0.65, 0.85
+}
 
 // verdict applies the decision rule to figures: it reports a match and a
 // one-line reason. relaxed is the looser rule of the chaining guard.
@@ -131,11 +178,13 @@ func (o *Options) verdict(f Figures, relaxed bool) (bool, string) {
 	}
 	short := min(f.NewShingles, f.OldShingles) <= leadLen*3/2
 	newLead := min(f.NewShingles, f.OldShingles) >= leadLen && f.Lead < newLeadBelow
+	barR, barC := followUpBar(f.Lead)
 	switch {
 	case f.NumbersCompared >= 3 && f.Numbers < o.Numbers:
 		return false, fmt.Sprintf("numbers differ (%.2f of %d shared < %.2f)", f.Numbers, f.NumbersCompared, o.Numbers)
-	case newLead && f.Resemblance < followUpResemblance && f.Containment < followUpContainment:
-		return false, fmt.Sprintf("new lead (%.2f < %.2f) and resemblance %.2f < %.2f: a follow-up", f.Lead, newLeadBelow, f.Resemblance, followUpResemblance)
+	case newLead && f.Resemblance < barR && f.Containment < barC:
+		return false, fmt.Sprintf("new lead (%.2f < %.2f) and resemblance %.2f < %.2f, containment %.2f < %.2f: a follow-up",
+			f.Lead, newLeadBelow, f.Resemblance, barR, f.Containment, barC)
 	case f.Resemblance >= r:
 		return true, fmt.Sprintf("resemblance %.2f >= %.2f", f.Resemblance, r)
 	case f.Containment >= c && f.Lead >= l:
@@ -144,6 +193,10 @@ func (o *Options) verdict(f Figures, relaxed bool) (bool, string) {
 		return true, fmt.Sprintf("same lead %.2f with containment %.2f", f.Lead, f.Containment)
 	case short && f.Lead >= sm:
 		return true, fmt.Sprintf("short text with lead %.2f >= %.2f", f.Lead, sm)
+	case short && f.Containment >= c:
+		return true, fmt.Sprintf("short text contained %.2f >= %.2f", f.Containment, c)
+	case f.Containment >= nearlyAll && f.Sampled >= minSampled:
+		return true, fmt.Sprintf("nearly all of the shorter text is in the longer (containment %.2f on %d shingles)", f.Containment, f.Sampled)
 	case f.Containment >= c:
 		return false, fmt.Sprintf("containment %.2f but leads differ (%.2f < %.2f): a follow-up", f.Containment, f.Lead, l)
 	}

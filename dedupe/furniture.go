@@ -44,10 +44,20 @@ func (ix *Index) Learn(feed string, htmls []string) {
 	}
 	df := make(map[uint64]int)
 	seen := make(map[uint64]bool)
+	bodies := make(map[uint64]bool, len(htmls))
 	var buf []uint64
 	for _, h := range htmls {
+		bs := splitBlocks(h)
+		// A feed that lists one story twice (under two sections) repeats
+		// its every block: identical bodies count once, or the story
+		// itself would be learned as furniture.
+		var sig uint64
+		if sig, buf = bodyKey(bs, buf); bodies[sig] {
+			continue
+		}
+		bodies[sig] = true
 		clear(seen)
-		for _, b := range splitBlocks(h) {
+		for _, b := range bs {
 			var k uint64
 			if k, buf = blockKey(b.text, buf); k != 0 && !seen[k] {
 				seen[k] = true
@@ -75,6 +85,17 @@ func (ix *Index) Learn(feed string, htmls []string) {
 	m.trim()
 }
 
+// bodyKey hashes the normalised words of all blocks, in order.
+func bodyKey(bs []block, buf []uint64) (uint64, []uint64) {
+	h := uint64(fnvOffset)
+	for _, b := range bs {
+		var k uint64
+		k, buf = blockKey(b.text, buf)
+		h = mix64(h ^ k)
+	}
+	return h, buf
+}
+
 // trim drops the oldest keys while the model is over its bound.
 func (m *furniture) trim() {
 	for len(m.blocks) > maxFurniture {
@@ -98,10 +119,35 @@ const maxListWords = 14
 // blocks, the run of short blocks that follows a learned block after the
 // content has started (a "latest news" list whose entries change per item),
 // and blocks made mostly of link text.
+//
+// An item that would keep less than minKeptShare of its words is not
+// mostly furniture but a repeat of something the feed carries often (one
+// story listed many times): it keeps all but its link blocks.
 func dropFurniture(m *furniture, bs []block) []block {
 	if m != nil && len(m.blocks) == 0 {
 		m = nil
 	}
+	out := dropLearned(m, bs)
+	if m != nil && wordsOf(out) < minKeptShare*wordsOf(dropLearned(nil, bs)) {
+		return dropLearned(nil, bs)
+	}
+	return out
+}
+
+// minKeptShare is the least share of an item's words that furniture
+// removal may leave.
+const minKeptShare = 0.2
+
+func wordsOf(bs []block) float64 {
+	n := 0
+	for _, b := range bs {
+		n += wordCount(b.text)
+	}
+	return float64(n)
+}
+
+// dropLearned drops link blocks and, with a model, learned furniture.
+func dropLearned(m *furniture, bs []block) []block {
 	out := bs[:0:0]
 	list := false
 	var buf []uint64

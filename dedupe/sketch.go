@@ -3,8 +3,14 @@ package dedupe
 import "slices"
 
 const (
-	// leadLen is how many leading shingles a fingerprint keeps in order.
+	// leadLen is how many leading shingles make a document's lead, whose
+	// agreement tells a follow-up (new lead) from a copy.
 	leadLen = 64
+	// headLen is how many leading shingles a fingerprint keeps in order:
+	// the lead and what follows it, so that a summary-only copy (the first
+	// 30-70 words, after a byline or a dropped paragraph) is found in the
+	// head of its full story.
+	headLen = 128
 	// sampleLen bounds the threshold sample of shingle hashes.
 	sampleLen = 48
 	// maxNums is how many distinct numbers (in order of appearance) are kept.
@@ -25,7 +31,7 @@ const (
 // the document is being added; the index keeps the rest.
 type fingerprint struct {
 	full   []uint32 // every shingle hash (high 32 bits), sorted, distinct
-	lead   []uint32 // the first leadLen shingle hashes, in order
+	lead   []uint32 // the first headLen shingle hashes, in order
 	sample []uint32 // full values below tau, sorted (at most sampleLen)
 	tau    uint32   // exclusive bound of sample; MaxUint32 when sample is full
 	nums   []uint32 // first maxNums distinct number hashes, in order
@@ -67,7 +73,7 @@ func sketch(words []uint64, k int, title uint32) fingerprint {
 			fp.sig[b], filled[b] = v, true
 		}
 	}
-	fp.lead = slices.Clone(fp.full[:min(leadLen, len(fp.full))])
+	fp.lead = slices.Clone(fp.full[:min(headLen, len(fp.full))])
 	densify(&fp.sig, &filled)
 	radixSort(fp.full, make([]uint32, len(fp.full)))
 	fp.full = slices.Compact(fp.full)
