@@ -78,6 +78,14 @@ func intersect(a, b []uint32) int {
 	return n
 }
 
+// sameLead is the lead agreement of two copies of one lead; with it, a
+// lower containment (sameLeadShare of Options.Containment) suffices, since
+// a follow-up by definition has a new lead.
+const (
+	sameLead      = 0.9
+	sameLeadShare = 0.8
+)
+
 // nearlyAll is the containment at which the shorter text is taken to be a
 // copy, a summary or the original of an update of the longer, whatever
 // their leads (page clutter can hide a lead): a follow-up's new lead keeps
@@ -187,6 +195,8 @@ func (o *Options) verdict(f Figures, relaxed bool) (bool, string) {
 			f.Lead, newLeadBelow, f.Resemblance, barR, f.Containment, barC)
 	case f.Resemblance >= r:
 		return true, fmt.Sprintf("resemblance %.2f >= %.2f", f.Resemblance, r)
+	case f.Lead >= sameLead && f.Containment >= c*sameLeadShare:
+		return true, fmt.Sprintf("same lead %.2f >= %.2f with containment %.2f >= %.2f", f.Lead, sameLead, f.Containment, c*sameLeadShare)
 	case f.Containment >= c && f.Lead >= l:
 		return true, fmt.Sprintf("containment %.2f >= %.2f with lead %.2f >= %.2f", f.Containment, c, f.Lead, l)
 	case relaxed && f.Lead >= o.Summary && f.Containment >= c/2:
