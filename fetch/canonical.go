@@ -5,6 +5,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/idna"
 )
@@ -91,6 +92,9 @@ func cleanQuery(raw string) string {
 	}
 	var kept []string
 	for _, pair := range strings.Split(raw, "&") {
+		// White space ending a pair is not part of any valid URL; kept, it
+		// could end the result, which CanonicalURL would then trim.
+		pair = strings.TrimRightFunc(pair, unicode.IsSpace)
 		if pair == "" {
 			continue
 		}
