@@ -175,3 +175,16 @@ func TestRestartContinuity(t *testing.T) {
 	}
 	checkConsistent(t, path)
 }
+
+// TestOpenNamesTheCause: SQLite says only "unable to open database file";
+// Open adds why (here: the directory does not exist).
+func TestOpenNamesTheCause(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing", "a.db")
+	_, err := Open(context.Background(), path)
+	if err == nil {
+		t.Fatal("Open succeeded in a missing directory")
+	}
+	if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "no such file or directory") {
+		t.Fatalf("error does not name the path and the cause: %v", err)
+	}
+}

@@ -20,6 +20,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -64,7 +66,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db := &DB{path: path, w: w}
 	if err := migrate(ctx, w); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("store: open %s: %w%s", path, err, diagnose(path))
 	}
 	// The read pool is opened after migration: the file then exists and is in
 	// WAL mode, which the read-only connections cannot change.
@@ -81,6 +83,32 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// diagnose names the likely cause when SQLite could not open path, which it
+// reports only as "unable to open database file": a missing or unwritable
+// directory (SQLite needs to create the -wal and -shm files beside the
+// database) or an unwritable file. It probes by creating a file, since
+// permission bits do not tell a read-only mount (or root's rights).
+func diagnose(path string) string {
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil {
+		return fmt.Sprintf(" (directory %s: %v)", dir, err)
+	} else if !fi.IsDir() {
+		return fmt.Sprintf(" (%s is not a directory)", dir)
+	}
+	probe, err := os.CreateTemp(dir, ".aggregator-probe-*")
+	if err != nil {
+		return fmt.Sprintf(" (directory %s is not writable: %v)", dir, errors.Unwrap(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	if f, err := os.OpenFile(path, os.O_RDWR, 0); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Sprintf(" (file not writable: %v)", errors.Unwrap(err))
+	} else if err == nil {
+		f.Close()
+	}
+	return ""
 }
 
 // dsn builds the driver's data source name for path. The writer takes its

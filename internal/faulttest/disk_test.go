@@ -197,11 +197,10 @@ func checkReadOnlyFailure(t *testing.T, s setup) {
 		if !strings.Contains(stderr, s.store) {
 			t.Errorf("%s: the error does not name the store %s:\n%s", cmd, s.store, stderr)
 		}
-		// The cause should be named too. SQLite reports only "unable to
-		// open database file (14)"; store.Open does not add the OS error
-		// (reported to the store's owner). Logged until that is fixed.
+		// The cause must be named too: SQLite reports only "unable to
+		// open database file (14)", and store.Open adds the OS error.
 		if cause := strings.ReplaceAll(stderr, s.store, ""); !containsFold(cause, "read-only", "readonly", "permission denied") {
-			t.Logf("KNOWN GAP (store): %s error does not say the directory is read-only", cmd)
+			t.Errorf("%s: the error does not say the store is read-only:\n%s", cmd, stderr)
 		}
 	}
 }
