@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"aggregator/news"
 )
@@ -69,7 +70,27 @@ func writeAtomic(path string, data []byte) (err error) {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	removeStale(dir, base, time.Now().Add(-staleAfter))
 	return syncDir(dir)
+}
+
+// staleAfter is the age past which a temporary file of ours is taken to be
+// left over from a killed process rather than being written right now.
+const staleAfter = time.Minute
+
+// removeStale deletes the temporary files of base in dir last modified
+// before cutoff: what a process killed mid-write left behind. Failures are
+// ignored; the next write tries again.
+func removeStale(dir, base string, cutoff time.Time) {
+	names, err := filepath.Glob(filepath.Join(dir, "."+base+".tmp-*"))
+	if err != nil {
+		return
+	}
+	for _, n := range names {
+		if fi, err := os.Lstat(n); err == nil && fi.Mode().IsRegular() && fi.ModTime().Before(cutoff) {
+			_ = os.Remove(n)
+		}
+	}
 }
 
 // syncDir makes a rename in dir durable.

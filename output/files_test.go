@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestWriteFiles(t *testing.T) {
@@ -72,5 +73,32 @@ func TestWriteFilesErrors(t *testing.T) {
 	}
 	if entries, err := os.ReadDir(dir); err != nil || len(entries) != 1 {
 		t.Errorf("directory after failures: %d entries, %v", len(entries), err)
+	}
+}
+
+// TestWriteFilesRemovesStaleTemporaries: a temporary file left by a killed
+// writer goes at the next write; one being written now (recent) stays.
+func TestWriteFilesRemovesStaleTemporaries(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "feed.atom")
+	stale := filepath.Join(dir, ".feed.atom.tmp-111")
+	fresh := filepath.Join(dir, ".feed.atom.tmp-222")
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte("<feed"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFiles(map[string]string{"atom": path}, nil, Options{Title: "t", Link: "https://x.example/"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temporary file still there: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("a recent temporary file was removed: %v", err)
 	}
 }
