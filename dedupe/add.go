@@ -1,20 +1,48 @@
 package dedupe
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 )
 
 // analyse returns the fingerprint of a document: furniture and agency
-// boilerplate removed, then shingled and sketched.
+// boilerplate removed, then shingled and sketched. The fingerprint lives in
+// the index's scratch buffers until the next call.
 func (ix *Index) analyse(d Doc) fingerprint {
-	bs := dropFurniture(ix.furniture[d.Feed], splitBlocks(d.HTML))
+	return ix.scratch.analyse(ix.furniture[d.Feed], d, ix.opts.Shingle)
+}
+
+// scratch holds the buffers of analysing one document, kept between calls
+// so that Add allocates little; the fingerprint that analyse returns points
+// into them.
+type scratch struct {
+	split splitter
+	kept  []block  // the blocks kept after furniture removal
+	keys  []uint64 // word hashes of a block, for its furniture key
+	words []uint64
+	sh    []uint64 // shingle hashes, in order
+	full  []uint32
+	radix []uint32
+	lead  []uint32
+	nums  []uint32
+	heads headSets
+	// matches of a new document, for bestStory
+	matches []candidate
+}
+
+func (sc *scratch) analyse(m *furniture, d Doc, k int) fingerprint {
+	bs := sc.dropFurniture(m, sc.split.split(d.HTML))
 	bs = stripAgencyCopy(bs)
-	var words []uint64
+	words := sc.words[:0]
 	for _, b := range bs {
-		words = appendWords(words, foldText(b.text))
+		if b.ascii {
+			words = appendWords(words, b.text) // foldText would return it as is
+		} else {
+			words = appendWords(words, foldText(b.text))
+		}
 	}
-	return sketch(words, ix.opts.Shingle, titleHash(d.Title))
+	sc.words = words
+	return sc.sketch(words, k, titleHash(d.Title))
 }
 
 // titleHash hashes the normalised words of a title; 0 for none.
@@ -47,24 +75,25 @@ func (ix *Index) Add(doc Doc, newStoryID string) Decision {
 
 // candidate is a verified match of a new document.
 type candidate struct {
-	slot   int32
-	figs   Figures
-	reason string
+	slot int32
+	figs Figures
+	rule rule
 }
 
 // bestStory returns the slot of the member the document matches best in a
 // story that also accepts it (the chaining guard), or -1 and why not.
 func (ix *Index) bestStory(fp *fingerprint) (int32, string) {
 	slots := ix.candidates(fp)
-	var matches []candidate
+	matches := ix.scratch.matches[:0]
 	for _, s := range slots {
 		f := compare(fp, &ix.entries[s])
-		if ok, why := ix.opts.verdict(f, false); ok {
-			matches = append(matches, candidate{s, f, why})
+		if r := ix.opts.rule(f, false); r.match() {
+			matches = append(matches, candidate{s, f, r})
 		}
 	}
+	ix.scratch.matches = matches
 	if len(matches) == 0 {
-		return -1, fmt.Sprintf("new story: no match among %d candidates", len(slots))
+		return -1, "new story: no match among " + strconv.Itoa(len(slots)) + " candidates"
 	}
 	slices.SortStableFunc(matches, func(a, b candidate) int {
 		return cmpFloat(b.figs.score(), a.figs.score())
@@ -75,18 +104,18 @@ func (ix *Index) bestStory(fp *fingerprint) (int32, string) {
 	for _, m := range matches {
 		perStory[ix.entries[m.slot].story]++
 	}
-	refused := ""
+	var refused func() string
 	for _, m := range matches {
 		if perStory[ix.entries[m.slot].story] >= 2 {
-			return m.slot, "matched " + m.reason + " (and another member of the story)"
+			return m.slot, "matched " + ix.opts.reason(m.figs, false, m.rule) + " (and another member of the story)"
 		}
 		ok, why := ix.guard(fp, m.slot)
 		if ok {
-			return m.slot, "matched " + m.reason
+			return m.slot, "matched " + ix.opts.reason(m.figs, false, m.rule)
 		}
 		refused = why
 	}
-	return -1, "new story: matches refused by the story core: " + refused
+	return -1, "new story: matches refused by the story core: " + refused()
 }
 
 func cmpFloat(a, b float64) int {
@@ -101,15 +130,16 @@ func cmpFloat(a, b float64) int {
 
 // guard reports whether the story of slot accepts the document: the
 // document must also match the story's core (its founder) by the relaxed
-// rule, so that one bridging member cannot glue two stories.
-func (ix *Index) guard(fp *fingerprint, slot int32) (bool, string) {
+// rule, so that one bridging member cannot glue two stories. why formats
+// the reason of a refusal.
+func (ix *Index) guard(fp *fingerprint, slot int32) (ok bool, why func() string) {
 	core := ix.stories[ix.entries[slot].story].core
 	if core < 0 || core == slot {
-		return true, ""
+		return true, nil
 	}
 	f := compare(fp, &ix.entries[core])
-	ok, why := ix.opts.verdict(f, true)
-	return ok, "core " + ix.entries[core].id + ": " + why
+	r := ix.opts.rule(f, true)
+	return r.match(), func() string { return "core " + ix.entries[core].id + ": " + ix.opts.reason(f, true, r) }
 }
 
 // candidates returns the live documents that share a posting key with fp

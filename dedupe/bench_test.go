@@ -67,8 +67,8 @@ func BenchmarkAdd(b *testing.B) {
 // TestMemoryPerDoc inserts 100,000 documents and reports the heap bytes the
 // index holds per document; it fails above 1 KB.
 func TestMemoryPerDoc(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow")
+	if testing.Short() || raceEnabled {
+		t.Skip("measures memory: needs a full run without -race")
 	}
 	const n = 100_000
 	r := rand.New(rand.NewPCG(5, 6))

@@ -1,7 +1,9 @@
 package dedupe
 
 import (
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -12,85 +14,181 @@ type block struct {
 	text       string // decoded text, white space folded
 	start, end int    // byte span in the source, tags included
 	linkChars  int    // bytes of text inside <a>
+	ascii      bool   // text is known to be ASCII (as are its cuts)
 }
 
-// blockTags break the text into blocks.
-var blockTags = map[atom.Atom]bool{
-	atom.P: true, atom.Div: true, atom.Li: true, atom.Ul: true, atom.Ol: true,
-	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true,
-	atom.H6: true, atom.Br: true, atom.Tr: true, atom.Td: true, atom.Th: true,
-	atom.Table: true, atom.Blockquote: true, atom.Section: true, atom.Article: true,
-	atom.Header: true, atom.Footer: true, atom.Nav: true, atom.Aside: true,
-	atom.Pre: true, atom.Figure: true, atom.Figcaption: true, atom.Hr: true,
-	atom.Dd: true, atom.Dt: true, atom.Dl: true, atom.Main: true, atom.Form: true,
-}
+// Tag kinds: blockTags break the text into blocks, skipTags hold no
+// readable text.
+const (
+	blockTag = 1 + iota
+	skipTag
+)
 
-// skipTags hold no readable text.
-var skipTags = map[atom.Atom]bool{
-	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
-	atom.Iframe: true, atom.Svg: true, atom.Select: true, atom.Button: true,
+// tagKind returns the kind of a tag, 0 for inline ones.
+func tagKind(a atom.Atom) int {
+	switch a {
+	case atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol,
+		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5,
+		atom.H6, atom.Br, atom.Tr, atom.Td, atom.Th,
+		atom.Table, atom.Blockquote, atom.Section, atom.Article,
+		atom.Header, atom.Footer, atom.Nav, atom.Aside,
+		atom.Pre, atom.Figure, atom.Figcaption, atom.Hr,
+		atom.Dd, atom.Dt, atom.Dl, atom.Main, atom.Form:
+		return blockTag
+	case atom.Script, atom.Style, atom.Noscript, atom.Template,
+		atom.Iframe, atom.Svg, atom.Select, atom.Button:
+		return skipTag
+	}
+	return 0
 }
 
 // splitBlocks returns the non-empty text blocks of an HTML fragment. Text
 // without tags is split at blank lines.
 func splitBlocks(src string) []block {
+	var s splitter
+	return s.split(src)
+}
+
+// splitter turns the tokens of an HTML fragment into blocks. Its buffers
+// are kept between calls (an Index keeps one), so the blocks of one call
+// are valid until the next.
+type splitter struct {
+	out   []block
+	spans [][2]int // arena span of each block's text, while splitting
+	arena []byte   // the folded texts of all blocks, one after another
+	tmp   []byte   // a text token being decoded, or a tag name lowered
+
+	from      int  // arena offset of the current block's text
+	hi        byte // the bits of all bytes of the current block's text
+	links     int
+	boundary  int
+	inA, skip int
+}
+
+// split returns the blocks of src. Markup is read by tokens the way
+// x/net/html's tokenizer reads it: scanTokens handles the usual markup
+// itself, and hands over to the tokenizer (from the start) on anything
+// else.
+func (s *splitter) split(src string) []block {
 	if !strings.Contains(src, "<") {
 		return splitPlain(src)
 	}
-	var (
-		out       []block
-		cur       strings.Builder
-		links     int
-		boundary  int
-		pos       int
-		inA, skip int
-	)
-	flush := func(end int) {
-		if t := foldSpace(cur.String()); t != "" {
-			out = append(out, block{text: t, start: boundary, end: end, linkChars: links})
-		}
-		cur.Reset()
-		links = 0
-		boundary = end
+	s.reset()
+	if !s.scanTokens(src) {
+		s.reset()
+		s.tokenize(src)
 	}
+	return s.finish(len(src))
+}
+
+// finish ends the last block at n and gives the blocks their texts: one
+// string for all, cut into the blocks.
+func (s *splitter) finish(n int) []block {
+	s.flush(n)
+	all := string(s.arena)
+	for i, sp := range s.spans {
+		s.out[i].text = all[sp[0]:sp[1]]
+	}
+	return s.out
+}
+
+func (s *splitter) reset() {
+	*s = splitter{out: s.out[:0], spans: s.spans[:0], arena: s.arena[:0], tmp: s.tmp}
+}
+
+// text adds the text t of a token to the current block, folding runs of
+// ASCII white space to one space; a space that ends the block is dropped
+// by flush. Branch-free: word lengths are too random to predict.
+func text[T string | []byte](s *splitter, t T) {
+	if s.skip > 0 {
+		return
+	}
+	if s.inA > 0 {
+		s.links += len(t)
+	}
+	k := len(s.arena)
+	a := slices.Grow(s.arena, len(t))[:k+len(t)]
+	sp := uint8(0) // 1 after a space or at the start of the block
+	if k == s.from || a[k-1] == ' ' {
+		sp = 1
+	}
+	hi := s.hi
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		hi |= c
+		w := foldable[c]
+		m := -w
+		a[k] = c&^m | ' '&m
+		k += int(1 - w&sp)
+		sp = w
+	}
+	s.arena, s.hi = a[:k], hi
+}
+
+// space adds a space to the current block unless it is empty or ends in
+// one.
+func (s *splitter) space() {
+	if k := len(s.arena); k > s.from && s.arena[k-1] != ' ' {
+		s.arena = append(s.arena, ' ')
+	}
+}
+
+// foldable is 1 for the ASCII white space that text folds.
+var foldable = [256]uint8{' ': 1, '\t': 1, '\n': 1, '\r': 1, '\f': 1, '\v': 1}
+
+// tag applies a start, end or self-closing tag a whose raw bytes are
+// src[pos:end].
+func (s *splitter) tag(tt html.TokenType, a atom.Atom, pos, end int) {
+	kind := tagKind(a)
+	switch {
+	case kind == skipTag && tt == html.StartTagToken:
+		s.skip++
+	case kind == skipTag && tt == html.EndTagToken && s.skip > 0:
+		s.skip--
+	case a == atom.A && tt == html.StartTagToken:
+		s.inA++
+	case a == atom.A && tt == html.EndTagToken && s.inA > 0:
+		s.inA--
+	}
+	switch {
+	case kind != blockTag:
+		s.space()
+	case tt == html.StartTagToken:
+		s.flush(pos)
+	default:
+		s.flush(end)
+	}
+}
+
+// flush ends the current block at byte end of the source.
+func (s *splitter) flush(end int) {
+	if k := len(s.arena); k > s.from && s.arena[k-1] == ' ' {
+		s.arena = s.arena[:k-1]
+	}
+	if len(s.arena) > s.from {
+		s.out = append(s.out, block{start: s.boundary, end: end, linkChars: s.links, ascii: s.hi < utf8.RuneSelf})
+		s.spans = append(s.spans, [2]int{s.from, len(s.arena)})
+	}
+	s.from = len(s.arena)
+	s.links, s.hi = 0, 0
+	s.boundary = end
+}
+
+// tokenize reads src with the x/net/html tokenizer.
+func (s *splitter) tokenize(src string) {
 	z := html.NewTokenizer(strings.NewReader(src))
+	pos := 0
 	for {
 		tt := z.Next()
 		raw := len(z.Raw())
 		switch tt {
 		case html.ErrorToken:
-			flush(len(src))
-			return out
+			return
 		case html.TextToken:
-			if skip == 0 {
-				t := z.Text()
-				cur.Write(t)
-				if inA > 0 {
-					links += len(t)
-				}
-			}
+			text(s, z.Text())
 		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
-			a := atom.Lookup(name)
-			switch {
-			case skipTags[a] && tt == html.StartTagToken:
-				skip++
-			case skipTags[a] && tt == html.EndTagToken && skip > 0:
-				skip--
-			case a == atom.A && tt == html.StartTagToken:
-				inA++
-			case a == atom.A && tt == html.EndTagToken && inA > 0:
-				inA--
-			}
-			if blockTags[a] {
-				if tt == html.StartTagToken {
-					flush(pos)
-				} else {
-					flush(pos + raw)
-				}
-			} else {
-				cur.WriteByte(' ')
-			}
+			s.tag(tt, atom.Lookup(name), pos, pos+raw)
 		}
 		pos += raw
 	}
@@ -112,23 +210,4 @@ func splitPlain(src string) []block {
 		pos += len(part) + len(sep)
 	}
 	return out
-}
-
-// foldSpace trims s and folds runs of ASCII white space to one space.
-func foldSpace(s string) string {
-	b := make([]byte, 0, len(s))
-	space := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case ' ', '\t', '\n', '\r', '\f', '\v':
-			space = len(b) > 0
-		default:
-			if space {
-				b = append(b, ' ')
-				space = false
-			}
-			b = append(b, c)
-		}
-	}
-	return string(b)
 }

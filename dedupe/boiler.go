@@ -28,7 +28,7 @@ var (
 func stripDateline(full string) string {
 	s := full[:min(len(full), headBytes)]
 	rest := full[len(s):]
-	if !strings.ContainsAny(s, "(-–—:") {
+	if !datelineMarks.in(s) {
 		return full
 	}
 	if m := agencyDateline.FindStringSubmatchIndex(s); strings.IndexByte(s, '(') >= 0 && m != nil {
@@ -75,7 +75,7 @@ func isSignOff(s string) bool {
 func stripSignOff(s string) string {
 	for i := 0; i < 3; i++ {
 		from := max(0, len(s)-tailBytes)
-		if !strings.ContainsAny(s[from:], "-–—/(") {
+		if !signOffMarks.in(s[from:]) {
 			break
 		}
 		m := signOffTail.FindStringIndex(s[from:])
@@ -85,6 +85,39 @@ func stripSignOff(s string) string {
 		s = s[:from+m[0]]
 	}
 	return s
+}
+
+// marks is a set of ASCII bytes, and with them the en and em dashes: the
+// characters without which a dateline or a sign-off cannot match.
+type marks [128]bool
+
+var (
+	datelineMarks = newMarks("(-:")
+	signOffMarks  = newMarks("-/(")
+)
+
+func newMarks(ascii string) *marks {
+	var m marks
+	for i := 0; i < len(ascii); i++ {
+		m[ascii[i]] = true
+	}
+	return &m
+}
+
+// in reports whether s holds one of the marks (strings.ContainsAny with
+// the dashes, without decoding runes).
+func (m *marks) in(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x80:
+			if m[c] {
+				return true
+			}
+		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0x93 || s[i+2] == 0x94): // – —
+			return true
+		}
+	}
+	return false
 }
 
 // tailBytes and headBytes bound the text searched for sign-offs and

@@ -50,12 +50,15 @@ func compare(fp *fingerprint, e *entry) Figures {
 		f.Containment = float64(inter) / float64(small)
 	}
 	f.Sampled = small
+	hs := fp.heads
+	hs.stored.fill(e.lead)
 	if small < minSampled && fp.n < int(e.n) {
 		// Too few sampled shingles to estimate on: the new document is
 		// short, so look for all of it in the head of the stored one.
-		f.Containment, f.Sampled = headContainment(fp.lead, e.lead), len(fp.lead)
+		f.Containment, f.Sampled = hs.containment(fp.lead), len(fp.lead)
 	}
-	f.Lead = leadAgreement(fp.lead, e.lead)
+	f.Lead = hs.agreement(e.lead)
+	hs.stored.empty(e.lead)
 	f.Numbers, f.NumbersCompared = overlap(fp.nums, e.nums())
 	return f
 }
@@ -95,49 +98,6 @@ const nearlyAll = 0.9
 // minSampled is the fewest sampled shingles a containment estimate may rest
 // on; below it, a short new document is compared with the stored head.
 const minSampled = 16
-
-// headContainment is the share of the new document's shingles (all of it:
-// it is short) found in the stored head.
-func headContainment(full []uint32, stored []uint16) float64 {
-	if len(full) == 0 {
-		return 0
-	}
-	n := 0
-	for _, v := range full {
-		if slices.Contains(stored, uint16(v>>16)) {
-			n++
-		}
-	}
-	return float64(n) / float64(len(full))
-}
-
-// leadAgreement is how far the two leads (first leadLen shingles) agree,
-// allowing for clutter before the story: the larger of the share of each
-// lead found in the other's head (first headLen shingles). The stored
-// shingles keep 16 bits of each hash.
-func leadAgreement(full []uint32, stored []uint16) float64 {
-	var a [headLen]uint16
-	for i, v := range full {
-		a[i] = uint16(v >> 16)
-	}
-	newHead := a[:len(full)]
-	return max(shareIn(newHead[:min(leadLen, len(newHead))], stored),
-		shareIn(stored[:min(leadLen, len(stored))], newHead))
-}
-
-// shareIn is the share of xs found in ys; 0 when xs is empty.
-func shareIn(xs, ys []uint16) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	n := 0
-	for _, v := range xs {
-		if slices.Contains(ys, v) {
-			n++
-		}
-	}
-	return float64(n) / float64(len(xs))
-}
 
 // overlap is the share of the shorter list found in the other, and its size.
 func overlap(a, b []uint32) (float64, int) {
@@ -180,37 +140,102 @@ func followUpBar(lead float64) (resemblance, containment float64) {
 // verdict applies the decision rule to figures: it reports a match and a
 // one-line reason. relaxed is the looser rule of the chaining guard.
 func (o *Options) verdict(f Figures, relaxed bool) (bool, string) {
-	r, c, l, sm := o.Resemblance, o.Containment, o.Lead, o.Summary
+	r := o.rule(f, relaxed)
+	return r.match(), o.reason(f, relaxed, r)
+}
+
+// rule is the case of the decision rule that decides a pair; the reason
+// is formatted only when asked for (Add compares many more pairs than it
+// reports).
+type rule uint8
+
+const (
+	numbersDiffer rule = iota
+	followUp
+	resembles
+	sameLeadContained
+	contained
+	relaxedSameLead
+	shortSameLead
+	shortContained
+	nearlyAllContained
+	leadsDiffer
+	noRule
+)
+
+func (r rule) match() bool {
+	return r != numbersDiffer && r != followUp && r != leadsDiffer && r != noRule
+}
+
+// bars returns the resemblance, containment, lead and summary bars of the
+// strict or the relaxed rule.
+func (o *Options) bars(relaxed bool) (r, c, l, sm float64) {
+	r, c, l, sm = o.Resemblance, o.Containment, o.Lead, o.Summary
 	if relaxed {
 		r, c, l, sm = r*0.6, c*0.8, l*0.6, sm*0.75
 	}
+	return r, c, l, sm
+}
+
+// rule returns the case of the decision rule that decides figures f.
+func (o *Options) rule(f Figures, relaxed bool) rule {
+	r, c, l, sm := o.bars(relaxed)
 	short := min(f.NewShingles, f.OldShingles) <= leadLen*3/2
 	newLead := min(f.NewShingles, f.OldShingles) >= leadLen && f.Lead < newLeadBelow
 	barR, barC := followUpBar(f.Lead)
 	switch {
 	case f.NumbersCompared >= 3 && f.Numbers < o.Numbers:
-		return false, fmt.Sprintf("numbers differ (%.2f of %d shared < %.2f)", f.Numbers, f.NumbersCompared, o.Numbers)
+		return numbersDiffer
 	case newLead && f.Resemblance < barR && f.Containment < barC:
-		return false, fmt.Sprintf("new lead (%.2f < %.2f) and resemblance %.2f < %.2f, containment %.2f < %.2f: a follow-up",
-			f.Lead, newLeadBelow, f.Resemblance, barR, f.Containment, barC)
+		return followUp
 	case f.Resemblance >= r:
-		return true, fmt.Sprintf("resemblance %.2f >= %.2f", f.Resemblance, r)
+		return resembles
 	case f.Lead >= sameLead && f.Containment >= c*sameLeadShare:
-		return true, fmt.Sprintf("same lead %.2f >= %.2f with containment %.2f >= %.2f", f.Lead, sameLead, f.Containment, c*sameLeadShare)
+		return sameLeadContained
 	case f.Containment >= c && f.Lead >= l:
-		return true, fmt.Sprintf("containment %.2f >= %.2f with lead %.2f >= %.2f", f.Containment, c, f.Lead, l)
+		return contained
 	case relaxed && f.Lead >= o.Summary && f.Containment >= c/2:
-		return true, fmt.Sprintf("same lead %.2f with containment %.2f", f.Lead, f.Containment)
+		return relaxedSameLead
 	case short && f.Lead >= sm:
-		return true, fmt.Sprintf("short text with lead %.2f >= %.2f", f.Lead, sm)
+		return shortSameLead
 	case short && f.Containment >= c:
-		return true, fmt.Sprintf("short text contained %.2f >= %.2f", f.Containment, c)
+		return shortContained
 	case f.Containment >= nearlyAll && f.Sampled >= minSampled:
-		return true, fmt.Sprintf("nearly all of the shorter text is in the longer (containment %.2f on %d shingles)", f.Containment, f.Sampled)
+		return nearlyAllContained
 	case f.Containment >= c:
-		return false, fmt.Sprintf("containment %.2f but leads differ (%.2f < %.2f): a follow-up", f.Containment, f.Lead, l)
+		return leadsDiffer
 	}
-	return false, fmt.Sprintf("resemblance %.2f < %.2f, containment %.2f < %.2f, lead %.2f", f.Resemblance, r, f.Containment, c, f.Lead)
+	return noRule
+}
+
+// reason is the one-line reason of rule ru on figures f.
+func (o *Options) reason(f Figures, relaxed bool, ru rule) string {
+	r, c, l, sm := o.bars(relaxed)
+	switch ru {
+	case numbersDiffer:
+		return fmt.Sprintf("numbers differ (%.2f of %d shared < %.2f)", f.Numbers, f.NumbersCompared, o.Numbers)
+	case followUp:
+		barR, barC := followUpBar(f.Lead)
+		return fmt.Sprintf("new lead (%.2f < %.2f) and resemblance %.2f < %.2f, containment %.2f < %.2f: a follow-up",
+			f.Lead, newLeadBelow, f.Resemblance, barR, f.Containment, barC)
+	case resembles:
+		return fmt.Sprintf("resemblance %.2f >= %.2f", f.Resemblance, r)
+	case sameLeadContained:
+		return fmt.Sprintf("same lead %.2f >= %.2f with containment %.2f >= %.2f", f.Lead, sameLead, f.Containment, c*sameLeadShare)
+	case contained:
+		return fmt.Sprintf("containment %.2f >= %.2f with lead %.2f >= %.2f", f.Containment, c, f.Lead, l)
+	case relaxedSameLead:
+		return fmt.Sprintf("same lead %.2f with containment %.2f", f.Lead, f.Containment)
+	case shortSameLead:
+		return fmt.Sprintf("short text with lead %.2f >= %.2f", f.Lead, sm)
+	case shortContained:
+		return fmt.Sprintf("short text contained %.2f >= %.2f", f.Containment, c)
+	case nearlyAllContained:
+		return fmt.Sprintf("nearly all of the shorter text is in the longer (containment %.2f on %d shingles)", f.Containment, f.Sampled)
+	case leadsDiffer:
+		return fmt.Sprintf("containment %.2f but leads differ (%.2f < %.2f): a follow-up", f.Containment, f.Lead, l)
+	}
+	return fmt.Sprintf("resemblance %.2f < %.2f, containment %.2f < %.2f, lead %.2f", f.Resemblance, r, f.Containment, c, f.Lead)
 }
 
 // score orders matching candidates: the better match first.

@@ -10,9 +10,12 @@
 // The pipeline per document is:
 //
 //  1. Normalisation: HTML is split into blocks (paragraphs, list items,
-//     lines); entities are decoded, common mojibake (UTF-8 read as
-//     Windows-1252) is folded back, text is NFKC-normalised, case-folded,
-//     quotes and dashes folded; digits are kept.
+//     lines) by a scanner that cuts tokens exactly as golang.org/x/net/html's
+//     tokenizer does (and hands it the rare markup it does not read itself:
+//     raw text such as <script>, markup cut off at the end); entities are
+//     decoded, common mojibake (UTF-8 read as Windows-1252) is folded back,
+//     text is NFKC-normalised (ASCII needs nothing), case-folded, quotes and
+//     dashes folded; digits are kept.
 //  2. Boilerplate removal: agency datelines, sign-offs, desk initials,
 //     copyright lines and bylines are dropped by shape (not by a list of
 //     outlets), and each feed's page furniture is learned from the data
@@ -41,6 +44,13 @@
 //     [Index.Restore].
 //
 // Memory: the index keeps per document only the compact fingerprint (lead
-// shingles, sampled shingles, numbers, LSH postings), well under 1 KB;
-// the full shingle set is never kept.
+// shingles, sampled shingles, numbers, LSH postings), well under 1 KB
+// (972 bytes measured by TestMemoryPerDoc); the full shingle set is never
+// kept.
+//
+// Speed: an Index reuses its buffers from one document to the next (it has
+// a single writer), so Add allocates only what it keeps. BenchmarkAdd
+// measures about 35 µs per 3 KB article on one core (29,000 items/s),
+// over eight times classic 128-permutation MinHash (internal/eval's
+// BenchmarkMinHash128).
 package dedupe

@@ -29,7 +29,9 @@ type Explanation struct {
 // returns figures and the decision with its reason. It reads the feeds'
 // furniture models and changes nothing.
 func (ix *Index) Explain(a, b Doc) Explanation {
-	fa, fb := ix.analyse(a), ix.analyse(b)
+	var sa, sb scratch
+	fa := sa.analyse(ix.furniture[a.Feed], a, ix.opts.Shingle)
+	fb := sb.analyse(ix.furniture[b.Feed], b, ix.opts.Shingle)
 	var eb entry
 	eb.setFingerprint(&fb)
 	x := Explanation{A: a, B: b, Estimated: compare(&fa, &eb)}

@@ -81,12 +81,26 @@ func hasMojibakeLead(s string) bool {
 // foldText returns s ready to tokenise: mojibake fixed and NFKC-normalised.
 // Pure ASCII is returned as is.
 func foldText(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return norm.NFKC.String(FixMojibake(s))
+	if isASCII(s) {
+		return s
+	}
+	return norm.NFKC.String(FixMojibake(s))
+}
+
+// isASCII reports whether s is all ASCII, eight bytes at a time.
+func isASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if (s[i]|s[i+1]|s[i+2]|s[i+3]|s[i+4]|s[i+5]|s[i+6]|s[i+7])&0x80 != 0 {
+			return false
 		}
 	}
-	return s
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // isWordRune reports whether r belongs to a word: letters, digits and marks.
@@ -141,29 +155,50 @@ func appendWords(dst []uint64, s string) []uint64 {
 	h, n, digit := uint64(fnvOffset), 0, false
 	var prev rune
 	for i := 0; i < len(s); {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		i += size
-		switch {
-		case isWordRune(r):
-			if n == 0 {
-				digit = r >= '0' && r <= '9'
+		r := rune(s[i])
+		if r < utf8.RuneSelf {
+			// ASCII, by table: the common case
+			if asciiWord[r] != 0 {
+				if n == 0 {
+					digit = r <= '9'
+				}
+				j := i
+				for ; j < len(s) && asciiWord[s[j]] != 0; j++ {
+					h = (h ^ uint64(asciiWord[s[j]])) * fnvPrime
+				}
+				n += j - i
+				prev, i = rune(s[j-1]), j
+				continue
 			}
-			h = (h ^ uint64(lower(r))) * fnvPrime
-			n++
+			i++
+			if n == 0 {
+				prev = r
+				continue
+			}
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(s[i:])
+			i += size
+			if isWordRune(r) {
+				if n == 0 {
+					digit = false
+				}
+				h = (h ^ uint64(lower(r))) * fnvPrime
+				n++
+				prev = r
+				continue
+			}
+		}
+		switch {
 		case n > 0 && isApostrophe(r) && i < len(s):
 			// dropped: the word goes on
 		case n > 0 && (r == ',' || r == '.') && prev >= '0' && prev <= '9' && nextIsDigit(s, i):
 			if r == '.' {
 				h = (h ^ '.') * fnvPrime
 			}
-		default:
-			if n > 0 {
-				dst = append(dst, wordHash(h, digit))
-				h, n = fnvOffset, 0
-			}
+		case n > 0:
+			dst = append(dst, wordHash(h, digit))
+			h, n = fnvOffset, 0
 		}
 		prev = r
 	}
@@ -172,6 +207,18 @@ func appendWords(dst []uint64, s string) []uint64 {
 	}
 	return dst
 }
+
+// asciiWord maps the ASCII bytes that belong to a word to their lower
+// case; other bytes to 0.
+var asciiWord = func() (t [256]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c], t[c-32] = c, c
+	}
+	return t
+}()
 
 func nextIsDigit(s string, i int) bool { return i < len(s) && s[i] >= '0' && s[i] <= '9' }
 

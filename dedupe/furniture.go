@@ -124,12 +124,19 @@ const maxListWords = 14
 // mostly furniture but a repeat of something the feed carries often (one
 // story listed many times): it keeps all but its link blocks.
 func dropFurniture(m *furniture, bs []block) []block {
+	var sc scratch
+	return sc.dropFurniture(m, bs)
+}
+
+// dropFurniture is dropFurniture with the buffers of sc: the blocks it
+// returns are valid until the next call.
+func (sc *scratch) dropFurniture(m *furniture, bs []block) []block {
 	if m != nil && len(m.blocks) == 0 {
 		m = nil
 	}
-	out := dropLearned(m, bs)
-	if m != nil && wordsOf(out) < minKeptShare*wordsOf(dropLearned(nil, bs)) {
-		return dropLearned(nil, bs)
+	out := sc.dropLearned(m, bs)
+	if m != nil && wordsOf(out) < minKeptShare*linkFreeWords(bs) {
+		out = sc.dropLearned(nil, bs)
 	}
 	return out
 }
@@ -146,13 +153,27 @@ func wordsOf(bs []block) float64 {
 	return float64(n)
 }
 
-// dropLearned drops link blocks and, with a model, learned furniture.
-func dropLearned(m *furniture, bs []block) []block {
-	out := bs[:0:0]
-	list := false
-	var buf []uint64
+// linkFreeWords counts the words of the blocks that are not link blocks.
+func linkFreeWords(bs []block) float64 {
+	n := 0
 	for _, b := range bs {
-		if b.linkChars*2 > len(b.text) {
+		if !isLinkBlock(b) {
+			n += wordCount(b.text)
+		}
+	}
+	return float64(n)
+}
+
+// isLinkBlock reports a block made mostly of link text.
+func isLinkBlock(b block) bool { return b.linkChars*2 > len(b.text) }
+
+// dropLearned drops link blocks and, with a model, learned furniture; the
+// result is in sc.kept.
+func (sc *scratch) dropLearned(m *furniture, bs []block) []block {
+	out := sc.kept[:0]
+	list := false
+	for _, b := range bs {
+		if isLinkBlock(b) {
 			continue
 		}
 		if m == nil {
@@ -160,7 +181,7 @@ func dropLearned(m *furniture, bs []block) []block {
 			continue
 		}
 		var k uint64
-		k, buf = blockKey(b.text, buf)
+		k, sc.keys = blockKey(b.text, sc.keys)
 		switch {
 		case k == 0:
 			continue
@@ -171,9 +192,10 @@ func dropLearned(m *furniture, bs []block) []block {
 			continue
 		}
 		list = false
-		b.text = dropSentences(m, b.text)
+		b.text = dropSentences(m, b.text, &sc.keys)
 		out = append(out, b)
 	}
+	sc.kept = out
 	return out
 }
 
@@ -182,16 +204,15 @@ const minSentenceWords = 5
 
 // dropSentences removes the learned furniture sentences from a block
 // ("This story has been updated." inserted after the lead).
-func dropSentences(m *furniture, text string) string {
+func dropSentences(m *furniture, text string, buf *[]uint64) string {
 	ss := sentences(text)
 	if len(ss) < 2 {
 		return text
 	}
-	var buf []uint64
 	kept := ss[:0:0]
 	for _, sen := range ss {
 		var k uint64
-		if k, buf = blockKey(sen, buf); m.blocks[k] != 0 && len(buf) >= minSentenceWords {
+		if k, *buf = blockKey(sen, *buf); m.blocks[k] != 0 && len(*buf) >= minSentenceWords {
 			continue
 		}
 		kept = append(kept, sen)

@@ -36,8 +36,9 @@ func FuzzNormalise(f *testing.F) {
 		if len(sh) != want {
 			t.Fatalf("%d shingles of %d words", len(sh), len(words))
 		}
-		fp := sketch(words, 3, 0)
-		if len(fp.sample) > sampleLen || len(fp.lead) > leadLen || len(fp.nums) > maxNums {
+		var sc scratch
+		fp := sc.sketch(words, 3, 0)
+		if len(fp.sample) > sampleLen || len(fp.lead) > headLen || len(fp.nums) > maxNums {
 			t.Fatal("fingerprint over its bounds")
 		}
 		ix := NewIndex(Options{})

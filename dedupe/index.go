@@ -123,6 +123,7 @@ type Index struct {
 	latest    int64 // latest publish time seen, Unix seconds
 	evicted   int64 // the last cutoff applied
 	live      int
+	scratch   scratch
 }
 
 // NewIndex returns an empty index with opts (zero fields take defaults).

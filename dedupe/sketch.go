@@ -30,13 +30,14 @@ const (
 // fingerprint is what a document is compared on. full is kept only while
 // the document is being added; the index keeps the rest.
 type fingerprint struct {
-	full   []uint32 // every shingle hash (high 32 bits), sorted, distinct
-	lead   []uint32 // the first headLen shingle hashes, in order
-	sample []uint32 // full values below tau, sorted (at most sampleLen)
-	tau    uint32   // exclusive bound of sample; MaxUint32 when sample is full
-	nums   []uint32 // first maxNums distinct number hashes, in order
-	n      int      // number of distinct shingles
-	title  uint32   // hash of the normalised title; 0 when none
+	full   []uint32  // every shingle hash (high 32 bits), sorted, distinct
+	lead   []uint32  // the first headLen shingle hashes, in order
+	sample []uint32  // full values below tau, sorted (at most sampleLen)
+	tau    uint32    // exclusive bound of sample; MaxUint32 when sample is full
+	nums   []uint32  // first maxNums distinct number hashes, in order
+	heads  *headSets // the head as a set, for compare
+	n      int       // number of distinct shingles
+	title  uint32    // hash of the normalised title; 0 when none
 	sig    [bins]uint32
 }
 
@@ -59,11 +60,13 @@ func shingles(dst []uint64, words []uint64, k int) []uint64 {
 	return dst
 }
 
-// sketch builds the fingerprint of a document from its content words.
-func sketch(words []uint64, k int, title uint32) fingerprint {
-	sh := shingles(make([]uint64, 0, len(words)), words, k)
+// sketch builds the fingerprint of a document from its content words, in
+// the buffers of sc.
+func (sc *scratch) sketch(words []uint64, k int, title uint32) fingerprint {
+	sh := shingles(sc.sh[:0], words, k)
+	sc.sh = sh
 	fp := fingerprint{title: title}
-	fp.full = make([]uint32, len(sh))
+	fp.full = grow(sc.full, len(sh))
 	var filled [bins]bool
 	for i, h := range sh {
 		v := uint32(h >> 32)
@@ -73,18 +76,30 @@ func sketch(words []uint64, k int, title uint32) fingerprint {
 			fp.sig[b], filled[b] = v, true
 		}
 	}
-	fp.lead = slices.Clone(fp.full[:min(headLen, len(fp.full))])
+	fp.lead = append(sc.lead[:0], fp.full[:min(headLen, len(fp.full))]...)
 	densify(&fp.sig, &filled)
-	radixSort(fp.full, make([]uint32, len(fp.full)))
+	sc.radix = grow(sc.radix, len(fp.full))
+	radixSort(fp.full, sc.radix)
+	sc.full, sc.lead = fp.full, fp.lead
 	fp.full = slices.Compact(fp.full)
 	fp.n = len(fp.full)
 	fp.sample, fp.tau = fp.full, ^uint32(0)
 	if len(fp.full) > sampleLen {
 		fp.sample, fp.tau = fp.full[:sampleLen], fp.full[sampleLen]
 	}
-	fp.sample = slices.Clone(fp.sample)
-	fp.nums = numbers(words)
+	fp.nums = numbers(sc.nums[:0], words)
+	sc.nums = fp.nums
+	sc.heads.set(fp.lead)
+	fp.heads = &sc.heads
 	return fp
+}
+
+// grow returns s resliced to length n, reallocated when short.
+func grow(s []uint32, n int) []uint32 {
+	if cap(s) < n {
+		return make([]uint32, n, n+n/4)
+	}
+	return s[:n]
 }
 
 // densify fills the empty bins of a one-permutation sketch by the optimal
@@ -113,9 +128,9 @@ func densify(sig *[bins]uint32, filled *[bins]bool) {
 	}
 }
 
-// numbers returns the hashes of the first maxNums distinct numbers of words.
-func numbers(words []uint64) []uint32 {
-	var out []uint32
+// numbers appends to out the hashes of the first maxNums distinct numbers
+// of words.
+func numbers(out []uint32, words []uint64) []uint32 {
 	for _, w := range words {
 		if w&numberBit == 0 {
 			continue
@@ -160,27 +175,33 @@ func titleKey(t uint32) uint32 {
 }
 
 // radixSort sorts a in place by four 8-bit passes (buf is scratch of the
-// same length); faster than a comparison sort for shingle hashes.
+// same length); faster than a comparison sort for shingle hashes. The four
+// histograms are counted in one read.
 func radixSort(a, buf []uint32) {
 	if len(a) < 64 {
 		slices.Sort(a)
 		return
 	}
+	var count [4][256]int32
+	for _, v := range a {
+		count[0][v&255]++
+		count[1][v>>8&255]++
+		count[2][v>>16&255]++
+		count[3][v>>24]++
+	}
 	src, dst := a, buf
-	for shift := uint(0); shift < 32; shift += 8 {
-		var count [256]int
-		for _, v := range src {
-			count[(v>>shift)&255]++
+	for pass := range count {
+		c := &count[pass]
+		pos := int32(0)
+		for i, n := range c {
+			c[i] = pos
+			pos += n
 		}
-		pos := 0
-		for i, c := range count {
-			count[i] = pos
-			pos += c
-		}
+		shift := 8 * uint(pass)
 		for _, v := range src {
 			d := (v >> shift) & 255
-			dst[count[d]] = v
-			count[d]++
+			dst[c[d]] = v
+			c[d]++
 		}
 		src, dst = dst, src
 	}

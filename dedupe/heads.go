@@ -1,0 +1,79 @@
+package dedupe
+
+// headSets answer which head shingles two documents share, for the lead
+// agreement and the containment of a short text in a stored head: a set
+// of the new document's head (filled once per document) and one of the
+// stored head (filled and emptied per comparison). The stored shingles
+// keep 16 bits of each hash, so both sets hold 16-bit values.
+type headSets struct {
+	head   []uint16 // the new document's head, 16 bits of each hash
+	inHead u16set
+	stored u16set
+}
+
+// set makes lead (the first headLen shingle hashes) the new head.
+func (hs *headSets) set(lead []uint32) {
+	hs.inHead.empty(hs.head)
+	hs.head = hs.head[:0]
+	for _, v := range lead {
+		hs.head = append(hs.head, uint16(v>>16))
+	}
+	hs.inHead.fill(hs.head)
+}
+
+// agreement is how far the two leads (first leadLen shingles) agree,
+// allowing for clutter before the story: the larger of the share of each
+// lead found in the other's head (first headLen shingles). hs.stored must
+// hold stored.
+func (hs *headSets) agreement(stored []uint16) float64 {
+	return max(shareIn(hs.head[:min(leadLen, len(hs.head))], &hs.stored),
+		shareIn(stored[:min(leadLen, len(stored))], &hs.inHead))
+}
+
+// containment is the share of the new document's shingles (all of it, lead
+// being the whole of a short text) found in the stored head, which
+// hs.stored holds.
+func (hs *headSets) containment(lead []uint32) float64 {
+	if len(lead) == 0 {
+		return 0
+	}
+	n := 0
+	for _, v := range lead {
+		if hs.stored.has(uint16(v >> 16)) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(lead))
+}
+
+// shareIn is the share of xs found in set; 0 when xs is empty.
+func shareIn(xs []uint16, set *u16set) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	n := 0
+	for _, v := range xs {
+		if set.has(v) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(xs))
+}
+
+// u16set is a set of 16-bit values as a bitmap (8 KB), emptied by the
+// values that were put in rather than cleared whole.
+type u16set [1 << 16 / 64]uint64
+
+func (s *u16set) has(v uint16) bool { return s[v>>6]&(1<<(v&63)) != 0 }
+
+func (s *u16set) fill(vs []uint16) {
+	for _, v := range vs {
+		s[v>>6] |= 1 << (v & 63)
+	}
+}
+
+func (s *u16set) empty(vs []uint16) {
+	for _, v := range vs {
+		s[v>>6] &^= 1 << (v & 63)
+	}
+}
