@@ -14,19 +14,29 @@ import (
 	"aggregator/store"
 )
 
-// runFeeds prints each configured feed's poll status.
-func runFeeds(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "feeds", "")
+// openStoreOnly parses the flags of a command that reads the config and
+// the store but polls nothing, and opens both; the caller closes the store.
+func openStoreOnly(ctx context.Context, e *env, name string, args []string) (*config.Config, *store.DB, error) {
+	fs := newFlags(e, name, "")
 	var cf configFlags
 	cf.register(fs, false)
 	if err := parseFlags(fs, args); err != nil {
-		return err
+		return nil, nil, err
 	}
 	cfg, _, err := loadConfig(ctx, e, &cf)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	db, err := store.Open(ctx, cfg.Store)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, db, nil
+}
+
+// runFeeds prints each configured feed's poll status.
+func runFeeds(ctx context.Context, e *env, args []string) error {
+	cfg, db, err := openStoreOnly(ctx, e, "feeds", args)
 	if err != nil {
 		return err
 	}
@@ -83,17 +93,7 @@ func oneLine(s string, max int) string {
 
 // runStats prints what the store holds.
 func runStats(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "stats", "")
-	var cf configFlags
-	cf.register(fs, false)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cfg, _, err := loadConfig(ctx, e, &cf)
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, cfg.Store)
+	cfg, db, err := openStoreOnly(ctx, e, "stats", args)
 	if err != nil {
 		return err
 	}
