@@ -22,20 +22,25 @@ type Query struct {
 // storiesSQL lists the selected stories in order, each joined to all its
 // members in order. ?1 is the feed filter as a JSON array (NULL: none) and ?2
 // the limit (-1: none). The planner walks stories_by_created and, per
-// story, items_by_story, so no sort is needed.
+// story, items_by_story; only stories created at the same instant are
+// sorted, by publish time.
 const storiesSQL = `WITH s AS (
-	SELECT id, created, updated FROM stories
+	SELECT id, created, updated,
+		(SELECT min(coalesce(i.published, i.first_seen)) FROM items i WHERE i.story_id = stories.id) AS first
+	FROM stories
 	WHERE EXISTS (SELECT 1 FROM items i WHERE i.story_id = stories.id
 		AND (?1 IS NULL OR i.feed IN (SELECT value FROM json_each(?1))))
-	ORDER BY created DESC, id LIMIT ?2
+	ORDER BY created DESC, first DESC, id LIMIT ?2
 )
 SELECT s.id, s.updated, i.id, i.feed, i.first_seen, i.published, i.updated,
 	i.guid, i.link, i.canonical_link, i.title, i.author, i.categories,
 	i.summary, i.content, i.clean_html
 FROM s JOIN items i ON i.story_id = s.id
-ORDER BY s.created DESC, s.id, i.published, i.id`
+ORDER BY s.created DESC, s.first DESC, s.id, i.published, i.id`
 
-// Stories returns stories newest-created first, then by id, each with all
+// Stories returns stories newest-created first; stories created together
+// (in one poll) newest first by their earliest member's publish time
+// (first seen when it has none), then by id. Each comes with all
 // its members ordered by published time, then item id. Story.Published is
 // the earliest non-zero member publish time and Story.Updated the time the
 // story last changed. Safe to call while Apply runs: the result is one

@@ -130,3 +130,18 @@ func TestStats(t *testing.T) {
 		t.Errorf("Stats.Bytes = %d", st.Bytes)
 	}
 }
+
+// TestStoriesOfOnePollNewestFirst: stories created by one poll are listed
+// by their earliest publish time, newest first.
+func TestStoriesOfOnePollNewestFirst(t *testing.T) {
+	db, _ := newTestDB(t)
+	old, mid, recent := entry("cnn", "old", "old", t0), entry("cnn", "mid", "mid", t0.Add(time.Hour)), entry("cnn", "new", "new", t0.Add(2*time.Hour))
+	mustApply(t, db, batch("cnn", t0.Add(3*time.Hour), mid, old, recent))
+	ss := mustStories(t, db, Query{})
+	want := []string{recent.StoryID, mid.StoryID, old.StoryID}
+	for i, s := range ss {
+		if s.ID != want[i] {
+			t.Fatalf("order %s, want newest published first", storyShape(ss))
+		}
+	}
+}
