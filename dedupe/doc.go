@@ -50,7 +50,11 @@
 //
 // Speed: an Index reuses its buffers from one document to the next (it has
 // a single writer), so Add allocates only what it keeps. BenchmarkAdd
-// measures about 35 µs per 3 KB article on one core (29,000 items/s),
-// over eight times classic 128-permutation MinHash (internal/eval's
-// BenchmarkMinHash128).
+// measures about 35 µs per 3 KB article of random words on one core
+// (29,000 items/s, eight times classic 128-permutation MinHash on the same
+// input). Real wire copy costs more: its HTML, mojibake folding and
+// furniture model, and the many candidates that stories about related
+// events produce. Learn and Add over the wire-dev corpus run at about
+// 4,000-5,000 items/s, 1.3 times the MinHash baseline (cmd/aggregator-bench;
+// docs/performance.md).
 package dedupe

@@ -168,8 +168,12 @@ func (b *bench) cycle(ctx context.Context, name string) (Phase, error) {
 	ph := Phase{Name: name}
 	var rep *pipeline.Report
 	var err error
+	// The label lets the profile be read per phase:
+	// go tool pprof -tagfocus phase=steady-304 ...
 	ph.Poll, err = measure(func() error {
-		rep, err = b.pipe.Poll(ctx, pipeline.PollOptions{Force: true})
+		pprof.Do(ctx, pprof.Labels("phase", name), func(ctx context.Context) {
+			rep, err = b.pipe.Poll(ctx, pipeline.PollOptions{Force: true})
+		})
 		return err
 	})
 	if err != nil {

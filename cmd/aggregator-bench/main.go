@@ -29,8 +29,8 @@
 //
 // Flags:
 //
-//	--feeds LIST        feed counts, one case each (default 100,1000,10000)
-//	--items M           items per feed (default 50)
+//	--feeds LIST        cases: feed counts, N or NxM for M items per feed (default 100,1000,10000)
+//	--items M           items per feed of a case given as N (default 50)
 //	--bytes B           text bytes per story (default 3000)
 //	--dup F             share of items that copy a wire story (default 0.4)
 //	--concurrency C     fetch.Options.Concurrency (default 16, the fetcher's default)
@@ -39,13 +39,20 @@
 //	--dir DIR           where the temporary stores go (default $TMPDIR)
 //	--json FILE         also write the results as JSON to FILE
 //	--cpuprofile FILE   write a CPU profile of each case's measured process to
-//	                    FILE with the feed count before the extension (cpu.pprof → cpu-1000.pprof)
+//	                    FILE with the case before the extension (cpu.pprof → cpu-1000x50.pprof)
 //	--baselines         compare ours with the baselines (default true; --baselines=false skips)
 //	--baseline-feeds N  feeds of the generated set the baselines run on (default 100)
 //	--reps R            runs of each baseline measurement; the fastest counts (default 3)
 //	--corpus DIR        where wire-dev, real-census and real-spotify are (default ../shared/corpus);
 //	                    a missing corpus is reported and skipped
+//	--scaling LIST      window sizes at which the cost of one dedupe Add is measured, to show how
+//	                    it grows with the items in the window (default 5000,20000,50000; "" skips)
 //	--seed S            generator seed (default 1)
+//
+// The CPU profiles label each poll with its phase: go tool pprof
+// -tagfocus phase=steady-304 shows one phase. The default 10,000 × 50 case
+// (500,000 items) takes about ten minutes and six GB of memory on two
+// cores; --feeds 100,1000,10000x5 keeps to 50,000 items per case.
 //
 // It prints a table per part; see docs/performance.md for the figures.
 package main
@@ -84,7 +91,8 @@ func main() {
 
 // options are the parsed flags.
 type options struct {
-	feeds                []int
+	feeds                []benchCase
+	scaling              []int
 	items, bytes         int
 	dup                  float64
 	concurrency          int
@@ -116,6 +124,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.reps, "reps", 3, "runs per baseline measurement")
 	fs.StringVar(&o.corpus, "corpus", filepath.Join("..", "shared", "corpus"), "directory of the labelled corpora")
 	fs.Uint64Var(&o.seed, "seed", 1, "generator seed")
+	scaling := fs.String("scaling", "5000,20000,50000", "window sizes at which the dedupe cost per item is measured (empty: skip)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -123,16 +132,45 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	for _, f := range strings.Split(*feeds, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("--feeds: bad count %q", f)
+		c, err := parseCase(strings.TrimSpace(f), o.items)
+		if err != nil {
+			return nil, err
 		}
-		o.feeds = append(o.feeds, n)
+		o.feeds = append(o.feeds, c)
+	}
+	for _, f := range strings.Split(*scaling, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("--scaling: bad size %q", f)
+		}
+		o.scaling = append(o.scaling, n)
 	}
 	if o.items <= 0 || o.bytes <= 0 || o.dup < 0 || o.dup > 1 || o.concurrency <= 0 || o.reps <= 0 {
 		return nil, errors.New("--items, --bytes, --concurrency and --reps must be positive, --dup within [0, 1]")
 	}
 	return o, nil
+}
+
+// benchCase is one feed count and items per feed.
+type benchCase struct{ feeds, items int }
+
+// parseCase reads "N" (items from --items) or "NxM".
+func parseCase(s string, items int) (benchCase, error) {
+	n, m, ok := strings.Cut(s, "x")
+	c := benchCase{items: items}
+	var err error
+	if c.feeds, err = strconv.Atoi(n); err != nil || c.feeds <= 0 {
+		return c, fmt.Errorf("--feeds: bad case %q", s)
+	}
+	if ok {
+		if c.items, err = strconv.Atoi(m); err != nil || c.items <= 0 {
+			return c, fmt.Errorf("--feeds: bad case %q", s)
+		}
+	}
+	return c, nil
 }
 
 // Results is everything one run measured, as written by --json.
@@ -141,6 +179,7 @@ type Results struct {
 	Args      []string       `json:"args"`
 	Cases     []CaseResult   `json:"cases"`
 	Baselines []MethodResult `json:"baselines,omitempty"`
+	Scaling   []ScalePoint   `json:"window_scaling,omitempty"`
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -159,10 +198,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		printBaselines(stdout, res.Baselines)
 	}
-	for _, n := range o.feeds {
-		c, err := runCase(o, n, now, stderr)
+	if len(o.scaling) > 0 {
+		spec := genSpec{Items: o.items, Bytes: o.bytes, Dup: o.dup, Seed: o.seed, Now: now}
+		res.Scaling = windowScaling(spec, o.scaling)
+		printScalingPoints(stdout, res.Scaling)
+	}
+	for _, bc := range o.feeds {
+		c, err := runCase(o, bc, now, stderr)
 		if err != nil {
-			return fmt.Errorf("case %d feeds: %w", n, err)
+			return fmt.Errorf("case %d×%d: %w", bc.feeds, bc.items, err)
 		}
 		res.Cases = append(res.Cases, *c)
 		printCase(stdout, c)
@@ -184,9 +228,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 // runCase generates and serves n feeds and runs the measured process on
 // them.
-func runCase(o *options, n int, now time.Time, stderr io.Writer) (*CaseResult, error) {
+func runCase(o *options, bc benchCase, now time.Time, stderr io.Writer) (*CaseResult, error) {
+	n := bc.feeds
 	start := time.Now()
-	fb, err := generateBodies(genSpec{Feeds: n, Items: o.items, Bytes: o.bytes, Dup: o.dup, Seed: o.seed, Now: now})
+	fb, err := generateBodies(genSpec{Feeds: n, Items: bc.items, Bytes: o.bytes, Dup: o.dup, Seed: o.seed, Now: now})
 	if err != nil {
 		return nil, err
 	}
@@ -201,11 +246,11 @@ func runCase(o *options, n int, now time.Time, stderr io.Writer) (*CaseResult, e
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	spec := childSpec{Server: srv.url, Feeds: n, Items: o.items, Concurrency: o.concurrency, Dir: dir,
+	spec := childSpec{Server: srv.url, Feeds: n, Items: bc.items, Concurrency: o.concurrency, Dir: dir,
 		Window: o.window, MaxItems: o.maxItems}
 	if o.cpuOut != "" {
 		ext := filepath.Ext(o.cpuOut)
-		spec.CPUProfile = fmt.Sprintf("%s-%d%s", strings.TrimSuffix(o.cpuOut, ext), n, ext)
+		spec.CPUProfile = fmt.Sprintf("%s-%dx%d%s", strings.TrimSuffix(o.cpuOut, ext), n, bc.items, ext)
 	}
 	c, err := runMeasured(spec, stderr)
 	if err != nil {

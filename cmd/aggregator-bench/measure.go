@@ -24,10 +24,14 @@ func snapshot() usage {
 
 // Span is what one measured step cost.
 type Span struct {
-	Wall    float64 `json:"wall_s"`
-	User    float64 `json:"user_s"`
-	Sys     float64 `json:"sys_s"`
-	PeakMB  float64 `json:"peak_rss_mb"` // VmHWM since the step began (see resetPeak)
+	Wall   float64 `json:"wall_s"`
+	User   float64 `json:"user_s"`
+	Sys    float64 `json:"sys_s"`
+	PeakMB float64 `json:"peak_rss_mb"` // VmHWM since the step began (see resetPeak)
+	// AnonMB and FileMB split the RSS at the end of the step into private
+	// memory (the heap) and mapped file pages (the store's mmap).
+	AnonMB  float64 `json:"rss_anon_mb"`
+	FileMB  float64 `json:"rss_file_mb"`
 	LoadAvg float64 `json:"load_avg_1m"` // at the start of the step
 }
 
@@ -45,6 +49,7 @@ func measure(fn func() error) (Span, error) {
 	return Span{
 		Wall: b.wall.Sub(a.wall).Seconds(), User: (b.user - a.user).Seconds(), Sys: (b.sys - a.sys).Seconds(),
 		PeakMB: float64(statusKB("VmHWM")) / 1024, LoadAvg: load,
+		AnonMB: float64(statusKB("RssAnon")) / 1024, FileMB: float64(statusKB("RssFile")) / 1024,
 	}, err
 }
 
