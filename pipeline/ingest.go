@@ -4,10 +4,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"runtime"
 	"runtime/debug"
 	"slices"
-	"sync"
 	"time"
 
 	"aggregator/fetch"
@@ -22,7 +20,6 @@ type pending struct {
 	feedIdx int
 	known   *store.Known // nil for an item never seen
 	storyID string
-	clean   string // the body without furniture, set by cleanAll
 }
 
 // ingest dedupes the fetched items and writes each feed's results in one
@@ -120,13 +117,22 @@ func (p *Pipeline) classify(ctx context.Context, feedIdx int, items []news.Item)
 	return out, nil
 }
 
-// place assigns every new item to a story and updates changed ones. The
-// feeds' furniture models have learned from the whole poll (fetchAll); new
-// items are added oldest first so that the earliest copy founds its story.
+// place assigns every new item to a story and updates changed ones: the
+// feeds' furniture models learn from the whole poll first, then new items
+// are added oldest first so that the earliest copy founds its story.
 func (p *Pipeline) place(ctx context.Context, batches map[int][]*pending, due []int, rep *Report) {
 	var fresh []*pending
 	for _, i := range due {
-		for _, pe := range batches[i] {
+		items := batches[i]
+		if len(items) == 0 {
+			continue
+		}
+		bodies := make([]string, len(items))
+		for j, pe := range items {
+			bodies[j] = pe.item.Body()
+		}
+		p.index.Learn(p.run.Feeds[i].Name, bodies)
+		for _, pe := range items {
 			switch {
 			case pe.known == nil:
 				fresh = append(fresh, pe)
@@ -186,7 +192,6 @@ func (p *Pipeline) linkedStories(ctx context.Context, fresh []*pending) map[stri
 // memory never holds what the store lacks; the feed's state was not saved,
 // so its items are fetched again at the next poll.
 func (p *Pipeline) write(ctx context.Context, results []fetch.Result, batches map[int][]*pending, due []int, rep *Report, now time.Time) error {
-	p.cleanAll(batches)
 	failed := false
 	for _, i := range due {
 		b := store.Batch{State: results[i].State, Now: now}
@@ -213,43 +218,6 @@ func (p *Pipeline) write(ctx context.Context, results []fetch.Result, batches ma
 	return nil
 }
 
-// cleanAll computes the published body (without the outlet's furniture)
-// of every item that will be written, on all cores: Clean only reads the
-// furniture models, which no longer change in this poll. A panic leaves
-// that item's body as delivered.
-func (p *Pipeline) cleanAll(batches map[int][]*pending) {
-	work := make(chan *pending)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for pe := range work {
-				pe.clean = p.cleanOne(pe)
-			}
-		}()
-	}
-	for _, items := range batches {
-		for _, pe := range items {
-			if pe.known == nil || pe.known.ContentHash != pe.item.ContentHash() {
-				work <- pe
-			}
-		}
-	}
-	close(work)
-	wg.Wait()
-}
-
-func (p *Pipeline) cleanOne(pe *pending) (clean string) {
-	defer func() {
-		if v := recover(); v != nil {
-			p.log.Error("dedupe: clean failed; publishing the body as delivered", "item", pe.id, "panic", v)
-			clean = ""
-		}
-	}()
-	return p.index.Clean(pe.item.Feed, pe.item.Body())
-}
-
 func (p *Pipeline) entry(pe *pending) (e store.Entry) {
 	e = store.Entry{StoredItem: news.StoredItem{Item: pe.item, ID: pe.id, StoryID: pe.storyID}}
 	defer func() {
@@ -260,7 +228,7 @@ func (p *Pipeline) entry(pe *pending) (e store.Entry) {
 			}
 		}
 	}()
-	e.CleanHTML = pe.clean
+	e.CleanHTML = p.index.Clean(pe.item.Feed, pe.item.Body())
 	e.Record = p.index.Record(pe.id)
 	return e
 }

@@ -144,6 +144,11 @@ func TestPollMergesAndRemembers(t *testing.T) {
 	if rep.Feeds[0].New != 2 || rep.Feeds[1].New != 1 || rep.Feeds[1].Merged != 1 {
 		t.Fatalf("first poll report: %+v", rep.Feeds)
 	}
+	for _, f := range rep.Feeds {
+		if f.Duration <= 0 {
+			t.Errorf("feed %s: no fetch duration recorded", f.Name)
+		}
+	}
 	first := stories(t, p)
 	if len(first) != 2 {
 		t.Fatalf("want 2 stories, got %v", shape(first))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"sync"
 	"time"
 
 	"aggregator/fetch"
@@ -139,42 +140,21 @@ func (p *Pipeline) begin(st news.FeedState, now time.Time) (out news.FeedState) 
 
 // fetchAll fetches the due feeds concurrently (the fetcher applies the
 // global and per-host limits) and returns the results by feed index, with
-// each feed's fetch time in rep. Meanwhile it teaches dedupe each fetched
-// feed's furniture as the feed arrives: a feed's model depends on its own
-// items only, so the order of arrival does not matter.
+// each feed's fetch time in rep.
 func (p *Pipeline) fetchAll(ctx context.Context, begun []news.FeedState, due []int, now time.Time, rep *Report) []fetch.Result {
 	results := make([]fetch.Result, len(begun))
-	arrived := make(chan int, len(due))
+	var wg sync.WaitGroup
 	for _, i := range due {
+		wg.Add(1)
 		go func() {
+			defer wg.Done()
 			start := time.Now()
 			results[i] = p.fetchOne(ctx, begun[i], now)
 			rep.Feeds[i].Duration = time.Since(start)
-			arrived <- i
 		}()
 	}
-	for range due {
-		i := <-arrived
-		if res := &results[i]; res.Err == nil && !res.NotModified && len(res.Items) > 0 {
-			p.learn(p.run.Feeds[i].Name, res.Items)
-		}
-	}
+	wg.Wait()
 	return results
-}
-
-// learn updates dedupe's furniture model of feed with its items; a panic
-// in it leaves the model as it was and the poll going.
-func (p *Pipeline) learn(feed string, items []news.Item) {
-	defer func() {
-		if v := recover(); v != nil {
-			p.log.Error("panic while learning a feed's furniture", "feed", feed, "panic", v)
-		}
-	}()
-	bodies := make([]string, len(items))
-	for j := range items {
-		bodies[j] = items[j].Body()
-	}
-	p.index.Learn(feed, bodies)
 }
 
 // fetchOne fetches one feed; a panic while handling it becomes that
