@@ -50,6 +50,10 @@ type Config struct {
 	Window    time.Duration // how far back new items are compared
 	Retention time.Duration // 0: keep items for ever
 	Priority  []string      // feeds whose copy represents a story first
+	// ChunkFeeds is how many feeds a poll fetches before it dedupes and
+	// stores their items; it bounds the memory of a poll. 0 means
+	// DefaultChunkFeeds.
+	ChunkFeeds int
 }
 
 // Pipeline polls feeds and keeps the store and the dedupe window up to

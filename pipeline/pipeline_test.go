@@ -316,3 +316,22 @@ func TestFailedWriteIsRepairedNextPoll(t *testing.T) {
 		t.Fatalf("after repair: %v", shape(ss))
 	}
 }
+
+// TestChunkedPoll: a poll in chunks of one feed ingests every feed and
+// still merges a story whose copies arrive in different chunks.
+func TestChunkedPoll(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	f := newFake()
+	f.items["agency"] = []news.Item{item("agency", "a1", "Harbour board closes eastern pier", harbour, t0)}
+	f.items["outlet"] = []news.Item{item("outlet", "o1", "Pier to shut", harbour[:3], t0.Add(time.Hour))}
+	f.items["other"] = []news.Item{item("other", "x1", "Frost cuts apple harvest", orchard, t0)}
+	p := newPipeline(t, db, f, "agency", "outlet", "other")
+	p.SetConfig(Config{Feeds: p.run.Feeds, Window: p.run.Window, ChunkFeeds: 1})
+	rep := poll(t, p, false)
+	if rep.Count(StatusOK) != 3 || rep.Feeds[1].Merged != 1 {
+		t.Fatalf("chunked poll: %+v", rep.Feeds)
+	}
+	if ss := stories(t, p); len(ss) != 2 {
+		t.Fatalf("want 2 stories, got %v", shape(ss))
+	}
+}

@@ -75,7 +75,10 @@ type PollOptions struct {
 
 // Poll polls every due feed once, then dedupes and stores what arrived. A
 // failing feed is reported, never returned as an error: the error is for
-// the store or the context failing.
+// the store or the context failing. Feeds go in chunks of Config.ChunkFeeds
+// (fetched concurrently, then deduped and stored), so that a poll of
+// thousands of feeds never holds all their items at once; within a chunk,
+// the earliest copy of a story founds it.
 func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (*Report, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -103,12 +106,25 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (*Report, error) 
 		}
 		due = append(due, i)
 	}
-	results := p.fetchAll(ctx, begun, due, now, rep)
-	if err := p.ingest(ctx, results, due, rep, now); err != nil {
-		return rep, err
+	for chunk := range slices.Chunk(due, p.chunkSize()) {
+		results := p.fetchAll(ctx, begun, chunk, now, rep)
+		if err := p.ingest(ctx, results, chunk, rep, now); err != nil {
+			return rep, err
+		}
 	}
 	p.purge(ctx, now)
 	return rep, ctx.Err()
+}
+
+// DefaultChunkFeeds is how many feeds a poll fetches before it dedupes and
+// stores what they delivered (Config.ChunkFeeds).
+const DefaultChunkFeeds = 200
+
+func (p *Pipeline) chunkSize() int {
+	if p.run.ChunkFeeds > 0 {
+		return p.run.ChunkFeeds
+	}
+	return DefaultChunkFeeds
 }
 
 // stateFor returns the stored state of f, or a fresh one for a feed never
