@@ -239,8 +239,8 @@ func TestHealthReadyMetrics(t *testing.T) {
 		{"aggregator_feed_poll_duration_seconds_count", map[string]string{"result": "ok"}, func(v float64) bool { return v == 1 }, "1"},
 		{"aggregator_feed_consecutive_failures", map[string]string{"feed": "alpha"}, func(v float64) bool { return v == 0 }, "0"},
 		{"aggregator_feed_last_success_timestamp_seconds", map[string]string{"feed": "alpha"}, func(v float64) bool { return v > 1.7e9 }, "a recent time"},
-		{"aggregator_output_requests_total", map[string]string{"path": "feed.atom", "code": "200"}, func(v float64) bool { return v == 1 }, "1"},
-		{"aggregator_output_requests_total", map[string]string{"path": "feed.atom", "code": "304"}, func(v float64) bool { return v == 1 }, "1"},
+		{"aggregator_output_requests_total", map[string]string{"path": "/feed.atom", "code": "200"}, func(v float64) bool { return v == 1 }, "1"},
+		{"aggregator_output_requests_total", map[string]string{"path": "/feed.atom", "code": "304"}, func(v float64) bool { return v == 1 }, "1"},
 		{"aggregator_poll_cycles_total", map[string]string{"result": "ok"}, func(v float64) bool { return v >= 2 }, ">= 2"},
 	}
 	for _, c := range checks {

@@ -3,7 +3,6 @@ package main
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -50,7 +49,7 @@ func newMetrics() *metrics {
 	m.feedFailures = f.gaugeVec("aggregator_feed_consecutive_failures", "Consecutive failed polls of a feed.", []string{"feed"})
 	m.feedSuccess = f.gaugeVec("aggregator_feed_last_success_timestamp_seconds", "Unix time of a feed's last successful poll.", []string{"feed"})
 	m.feedGone = f.gaugeVec("aggregator_feed_gone", "1 when a feed answered 410 Gone and is no longer polled.", []string{"feed"})
-	m.outputRequests = f.counterVec("aggregator_output_requests_total", "Requests to the output server by path kind and status (304s included).", []string{"path", "code"})
+	m.outputRequests = f.counterVec("aggregator_output_requests_total", "Requests to the output server by route and status (304s included).", []string{"path", "code"})
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -152,36 +151,9 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
-// countRequests wraps the output handler to count requests by path kind
-// and status.
-func (m *metrics) countRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		m.outputRequests.WithLabelValues(pathKind(r.URL.Path), strconv.Itoa(rec.code)).Inc()
-	})
+// observeOutput counts one request the output server answered, by its
+// route ("/", "/feed.atom", "/tags/{tag}.rss", "other") and status; it is
+// output.Options.Observe.
+func (m *metrics) observeOutput(route string, status int) {
+	m.outputRequests.WithLabelValues(route, strconv.Itoa(status)).Inc()
 }
-
-func pathKind(p string) string {
-	switch {
-	case p == "/":
-		return "page"
-	case strings.HasPrefix(p, "/feed."):
-		return strings.TrimPrefix(p, "/")
-	case strings.HasPrefix(p, "/tags/"):
-		return "tag"
-	}
-	return "other"
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	code int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.code = code
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }

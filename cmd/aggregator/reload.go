@@ -57,7 +57,7 @@ func (d *daemon) apply(ctx context.Context, cfg *config.Config) {
 		d.app.pipe.SetFetcher(fetch.NewClient(fetchOptions(cfg)))
 		log.Info("reload: new fetch settings apply from the next poll")
 	}
-	d.out.SetOptions(outputOptions(cfg, pollInterval(cfg.Schedule), d.outputError))
+	d.out.SetOptions(d.outputOptions(cfg))
 	d.app.level.Set(parseLevel(cfg.Log.Level))
 	added := addedFeeds(old, cfg)
 	log.Info("reloaded config", "feeds", len(cfg.Feeds), "added", added, "schedule", cfg.Schedule)

@@ -20,8 +20,16 @@ func (d *daemon) routes() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", d.readyz)
 	mux.Handle("GET /metrics", d.met.handler())
-	mux.Handle("/", d.met.countRequests(d.out))
+	mux.Handle("/", d.out)
 	return mux
+}
+
+// outputOptions are the output server's options for cfg: Cache-Control
+// from the schedule, errors logged, requests counted in the metrics.
+func (d *daemon) outputOptions(cfg *config.Config) output.Options {
+	opts := outputOptions(cfg, pollInterval(cfg.Schedule), d.outputError)
+	opts.Observe = d.met.observeOutput
+	return opts
 }
 
 // readyz answers 200 once the store answers and a poll has finished,

@@ -82,7 +82,7 @@ type daemon struct {
 func newDaemon(a *app, cf *configFlags, grace time.Duration, n *notifier) (*daemon, error) {
 	d := &daemon{app: a, cf: cf, grace: grace, cfg: a.cfg, met: newMetrics(), notify: n, inflight: map[string]bool{}}
 	d.pollCtx, d.cancelPoll = context.WithCancel(context.Background())
-	d.out = output.NewServer(outputOptions(a.cfg, pollInterval(a.cfg.Schedule), d.outputError))
+	d.out = output.NewServer(d.outputOptions(a.cfg))
 	d.sched = newScheduler(a.log, d.poll)
 	if err := d.sched.set(feedsBySchedule(a.cfg)); err != nil {
 		return nil, err
