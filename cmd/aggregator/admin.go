@@ -17,13 +17,7 @@ import (
 // openStoreOnly parses the flags of a command that reads the config and
 // the store but polls nothing, and opens both; the caller closes the store.
 func openStoreOnly(ctx context.Context, e *env, name string, args []string) (*config.Config, *store.DB, error) {
-	fs := newFlags(e, name, "")
-	var cf configFlags
-	cf.register(fs, false)
-	if err := parseFlags(fs, args); err != nil {
-		return nil, nil, err
-	}
-	cfg, _, err := loadConfig(ctx, e, &cf)
+	cfg, _, err := configOnly(ctx, e, name, args)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -114,13 +108,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 
 // runExport writes the configured feeds as OPML.
 func runExport(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "export", "")
-	var cf configFlags
-	cf.register(fs, false)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cfg, _, err := loadConfig(ctx, e, &cf)
+	cfg, _, err := configOnly(ctx, e, "export", args)
 	if err != nil {
 		return err
 	}

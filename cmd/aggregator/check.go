@@ -4,22 +4,31 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
+
+	"aggregator/config"
 )
 
-// runCheck validates the config and prints what would be polled.
-func runCheck(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "check", "")
+// configOnly parses the flags of a command that only reads the config and
+// loads it; it returns the config and the path it came from.
+func configOnly(ctx context.Context, e *env, name string, args []string) (*config.Config, string, error) {
+	fs := newFlags(e, name, "")
 	var cf configFlags
 	cf.register(fs, false)
 	if err := parseFlags(fs, args); err != nil {
-		return err
+		return nil, "", err
 	}
 	cfg, _, err := loadConfig(ctx, e, &cf)
+	return cfg, cf.path, err
+}
+
+// runCheck validates the config and prints what would be polled.
+func runCheck(ctx context.Context, e *env, args []string) error {
+	cfg, path, err := configOnly(ctx, e, "check", args)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s: ok\nschedule %q, store %s, dedupe window %s, output on %s (%s)\n\n",
-		cf.path, cfg.Schedule, cfg.Store, cfg.Dedupe.Window, cfg.Output.Listen, cfg.Output.Link)
+		path, cfg.Schedule, cfg.Store, cfg.Dedupe.Window, cfg.Output.Listen, cfg.Output.Link)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FEED\tURL\tSCHEDULE\tTAGS")
 	for _, f := range cfg.Feeds {
