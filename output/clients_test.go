@@ -1,6 +1,7 @@
 package output
 
 import (
+	"aggregator/internal/htmlcheck"
 	"context"
 	"encoding/json"
 	"net/http/httptest"
@@ -184,7 +185,7 @@ func TestPageInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range unsafeParts(doc) {
+	for _, p := range htmlcheck.Node(doc) {
 		t.Errorf("page as Chromium built it: %s", p)
 	}
 	if path := os.Getenv("OUTPUT_SCREENSHOT"); path != "" {

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"aggregator/internal/htmlcheck"
 	"bytes"
 	"encoding/xml"
 	"io"
@@ -127,7 +128,7 @@ func checkPage(t *testing.T, stories []news.Story, opts Options) {
 	if err != nil {
 		t.Fatalf("page: parse: %v", err)
 	}
-	for _, p := range unsafeParts(doc) {
+	for _, p := range htmlcheck.Node(doc) {
 		t.Errorf("page: %s", p)
 	}
 }
