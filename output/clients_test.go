@@ -1,7 +1,6 @@
 package output
 
 import (
-	"aggregator/internal/htmlcheck"
 	"context"
 	"encoding/json"
 	"net/http/httptest"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	xhtml "golang.org/x/net/html"
+
+	"aggregator/internal/htmlcheck"
 )
 
 // These tests run real feed consumers and a browser when they are

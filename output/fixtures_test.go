@@ -1,10 +1,10 @@
 package output
 
 import (
-	"aggregator/internal/htmlcheck"
 	"testing"
 	"time"
 
+	"aggregator/internal/htmlcheck"
 	"aggregator/news"
 )
 

@@ -1,7 +1,6 @@
 package output
 
 import (
-	"aggregator/internal/htmlcheck"
 	"bytes"
 	"encoding/xml"
 	"io"
@@ -14,6 +13,7 @@ import (
 
 	xhtml "golang.org/x/net/html"
 
+	"aggregator/internal/htmlcheck"
 	"aggregator/news"
 )
 

@@ -1,7 +1,6 @@
 package output
 
 import (
-	"aggregator/internal/htmlcheck"
 	"bytes"
 	"encoding/json"
 	"net/http/httptest"
@@ -11,6 +10,7 @@ import (
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"aggregator/internal/htmlcheck"
 	"aggregator/news"
 )
 

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"aggregator/internal/htmlcheck"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -21,6 +20,7 @@ import (
 	xhtml "golang.org/x/net/html"
 
 	"aggregator/fetch"
+	"aggregator/internal/htmlcheck"
 	"aggregator/news"
 	"aggregator/output"
 	"aggregator/store"
