@@ -68,12 +68,19 @@ func latinRune(c byte) rune {
 }
 
 // hasMojibakeLead reports whether s holds a rune that starts a UTF-8
-// sequence when read as a Windows-1252 byte (Â, Ã, â, ð, ...).
+// sequence when read as a Windows-1252 byte (Â, Ã, â, ð, ...) followed by
+// one that reads as a continuation byte (0x80-0xBF): the least any
+// mojibake run has. Accented text ("é" before a letter) has none, and
+// skips the rebuild.
 func hasMojibakeLead(s string) bool {
+	lead := false
 	for _, r := range s {
-		if r >= 0xC2 && r <= 0xF4 {
-			return true
+		if lead && r >= 0x80 {
+			if c, ok := latinByte(r); ok && c >= 0x80 && c <= 0xBF {
+				return true
+			}
 		}
+		lead = r >= 0xC2 && r <= 0xF4
 	}
 	return false
 }
