@@ -47,6 +47,8 @@ type DB struct {
 	path string
 	w    *sql.DB // the single writer connection
 	r    *sql.DB // read-only pool
+	// prepared are Apply's statements (writerSQL), prepared once on w.
+	prepared []*sql.Stmt
 }
 
 // Open opens the database at path, creating the file (not its directory) if
@@ -67,6 +69,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := migrate(ctx, w); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w%s", path, err, diagnose(path))
+	}
+	if db.prepared, err = prepareWriter(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	// The read pool is opened after migration: the file then exists and is in
 	// WAL mode, which the read-only connections cannot change.
@@ -142,6 +148,7 @@ func (db *DB) Close() error {
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
 	}
+	closeAll(db.prepared)
 	errs = append(errs, db.w.Close())
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("store: close %s: %w", db.path, err)
