@@ -42,9 +42,11 @@ type Fetch struct {
 	MaxItems     int           `yaml:"max_items"`
 	Concurrency  int           `yaml:"concurrency"`
 	PerHost      int           `yaml:"per_host"`
-	HostDelay    time.Duration `yaml:"host_delay"`
-	MaxBackoff   time.Duration `yaml:"max_backoff"`
-	BlockPrivate bool          `yaml:"block_private"`
+	// HostDelay is the minimum spacing between requests to one host; nil
+	// (key absent) means the fetcher's default, 0 means no spacing.
+	HostDelay    *time.Duration `yaml:"host_delay"`
+	MaxBackoff   time.Duration  `yaml:"max_backoff"`
+	BlockPrivate bool           `yaml:"block_private"`
 }
 
 // Dedupe configures story merging.

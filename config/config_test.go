@@ -149,3 +149,19 @@ func TestAddFeedsInvalidChangesNothing(t *testing.T) {
 		t.Fatalf("file changed: %v", err)
 	}
 }
+
+// TestHostDelay: absent means the fetcher's default, 0 means no spacing,
+// a negative value is an error naming the key.
+func TestHostDelay(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(valid))
+	if err != nil || cfg.Fetch.HostDelay != nil {
+		t.Fatalf("absent host_delay: %v, %v", cfg.Fetch.HostDelay, err)
+	}
+	cfg, err = Parse("c.yaml", []byte(valid+"fetch:\n  host_delay: 0s\n"))
+	if err != nil || cfg.Fetch.HostDelay == nil || *cfg.Fetch.HostDelay != 0 {
+		t.Fatalf("host_delay 0s: %v, %v", cfg.Fetch.HostDelay, err)
+	}
+	if _, err := Parse("c.yaml", []byte(valid+"fetch:\n  host_delay: -1s\n")); err == nil || !strings.Contains(err.Error(), "fetch.host_delay") {
+		t.Fatalf("negative host_delay: %v", err)
+	}
+}

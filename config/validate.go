@@ -68,7 +68,7 @@ func (c *Config) validateFetch(v *validator) {
 		{"fetch.max_items", f.MaxItems < 0},
 		{"fetch.concurrency", f.Concurrency < 0},
 		{"fetch.per_host", f.PerHost < 0},
-		{"fetch.host_delay", f.HostDelay < 0},
+		{"fetch.host_delay", f.HostDelay != nil && *f.HostDelay < 0},
 		{"fetch.max_backoff", f.MaxBackoff < 0},
 	}
 	for _, ch := range checks {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"aggregator/fetch"
 )
@@ -66,5 +67,17 @@ func TestAdminCommands(t *testing.T) {
 	}
 	if code, out, stderr := runCmd(t, "check", "--config", cfgPath); code != 0 || !strings.Contains(out, "https://new.example/rss") {
 		t.Errorf("the imported config does not check: exit %d:\n%s%s", code, out, stderr)
+	}
+}
+
+func TestHostDelayMapping(t *testing.T) {
+	zero, two := time.Duration(0), 2*time.Second
+	for _, tc := range []struct {
+		in   *time.Duration
+		want time.Duration
+	}{{nil, 0}, {&zero, -1}, {&two, 2 * time.Second}} {
+		if got := hostDelay(tc.in); got != tc.want {
+			t.Errorf("hostDelay(%v) = %v, want %v", tc.in, got, tc.want)
+		}
 	}
 }

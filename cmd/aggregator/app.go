@@ -133,6 +133,18 @@ func (a *app) close() {
 	}
 }
 
+// hostDelay maps the config's host_delay to fetch's: absent is the
+// default (0 for fetch), 0 is no spacing (negative for fetch).
+func hostDelay(d *time.Duration) time.Duration {
+	switch {
+	case d == nil:
+		return 0
+	case *d == 0:
+		return -1
+	}
+	return *d
+}
+
 func fetchOptions(cfg *config.Config) fetch.Options {
 	f := cfg.Fetch
 	return fetch.Options{
@@ -142,7 +154,7 @@ func fetchOptions(cfg *config.Config) fetch.Options {
 		MaxItems:     f.MaxItems,
 		Concurrency:  f.Concurrency,
 		PerHost:      f.PerHost,
-		HostDelay:    f.HostDelay,
+		HostDelay:    hostDelay(f.HostDelay),
 		MaxBackoff:   f.MaxBackoff,
 		BlockPrivate: f.BlockPrivate,
 	}

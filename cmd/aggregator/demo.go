@@ -58,7 +58,7 @@ func (d *demoServer) config() *config.Config {
 		Log: config.Log{Level: "info", Format: "text"},
 		// The demo feeds come from our own loopback server: no need to
 		// space requests as for a real host.
-		Fetch: config.Fetch{PerHost: 8, HostDelay: time.Millisecond},
+		Fetch: config.Fetch{PerHost: 8, HostDelay: new(time.Duration)},
 	}
 	cfg.Output.Link = "http://" + cfg.Output.Listen + "/"
 	for _, f := range demo.Feeds() {
