@@ -134,8 +134,17 @@ func followUpBar(lead float64) (resemblance, containment float64) {
 	if lead < freshLeadBelow {
 		return 0.85, 0.9
 	}
-	return 0.65, 0.85
+	return 0.65, partLeadContainment
 }
+
+// partLeadContainment is the containment (on at least partLeadSampled
+// sampled shingles) at which two texts whose leads are partly shared
+// (freshLeadBelow or more: a lead partly rewritten, not a new one) are one
+// story.
+const (
+	partLeadContainment = 0.75
+	partLeadSampled     = 24
+)
 
 // verdict applies the decision rule to figures: it reports a match and a
 // one-line reason. relaxed is the looser rule of the chaining guard.
@@ -155,6 +164,7 @@ const (
 	resembles
 	sameLeadContained
 	contained
+	partLeadContained
 	relaxedSameLead
 	shortSameLead
 	shortContained
@@ -194,6 +204,8 @@ func (o *Options) rule(f Figures, relaxed bool) rule {
 		return sameLeadContained
 	case f.Containment >= c && f.Lead >= l:
 		return contained
+	case f.Lead >= freshLeadBelow && f.Containment >= partLeadContainment && f.Sampled >= partLeadSampled:
+		return partLeadContained
 	case relaxed && f.Lead >= o.Summary && f.Containment >= c/2:
 		return relaxedSameLead
 	case short && f.Lead >= sm:
@@ -224,6 +236,9 @@ func (o *Options) reason(f Figures, relaxed bool, ru rule) string {
 		return fmt.Sprintf("same lead %.2f >= %.2f with containment %.2f >= %.2f", f.Lead, sameLead, f.Containment, c*sameLeadShare)
 	case contained:
 		return fmt.Sprintf("containment %.2f >= %.2f with lead %.2f >= %.2f", f.Containment, c, f.Lead, l)
+	case partLeadContained:
+		return fmt.Sprintf("lead partly shared (%.2f >= %.2f) with containment %.2f >= %.2f on %d shingles",
+			f.Lead, freshLeadBelow, f.Containment, partLeadContainment, f.Sampled)
 	case relaxedSameLead:
 		return fmt.Sprintf("same lead %.2f with containment %.2f", f.Lead, f.Containment)
 	case shortSameLead:
