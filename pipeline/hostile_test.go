@@ -382,11 +382,7 @@ func manyItems(n int) http.HandlerFunc {
 		fmt.Fprintf(&b, `<item><guid>m-%d</guid><link>https://many.example/%d</link><title>Item %d</title></item>`, i, i, i)
 	}
 	b.WriteString(`</channel></rss>`)
-	doc := b.String()
-	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/rss+xml")
-		io.WriteString(w, doc)
-	}
+	return serveRSS(b.String())
 }
 
 // invalidUTF8 serves a feed that claims UTF-8 and carries broken bytes in
@@ -432,11 +428,7 @@ func longLine(size int) http.HandlerFunc {
 		b.WriteByte(' ')
 	}
 	b.WriteString(`</description></item><item><guid>short</guid><title>Short</title><description>Short body.</description></item></channel></rss>`)
-	doc := b.String()
-	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/rss+xml")
-		io.WriteString(w, doc)
-	}
+	return serveRSS(b.String())
 }
 
 // wrongType serves an Atom feed as a PNG image.
@@ -508,5 +500,13 @@ func longBody(size int) func(t *testing.T, items []news.StoredItem) {
 				t.Errorf("long item stored with %d bytes, want at least %d", len(it.Body()), size-256)
 			}
 		}
+	}
+}
+
+// serveRSS answers every request with doc as RSS.
+func serveRSS(doc string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		io.WriteString(w, doc)
 	}
 }

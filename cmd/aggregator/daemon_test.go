@@ -93,7 +93,14 @@ func (td *testDaemon) get(t *testing.T, path string, header ...string) (int, str
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, body := do(t, http.DefaultClient, req)
+	return resp.StatusCode, body, resp.Header
+}
+
+// do sends req with c and returns the response with its whole body read.
+func do(t *testing.T, c *http.Client, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +109,7 @@ func (td *testDaemon) get(t *testing.T, path string, header ...string) (int, str
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, string(body), resp.Header
+	return resp, string(body)
 }
 
 // TestNoOverlappingPolls runs an @every 1s schedule against a feed that
