@@ -3,46 +3,86 @@ package dedupe
 import (
 	"slices"
 	"strconv"
+	"sync"
 )
 
-// analyse returns the fingerprint of a document: furniture and agency
-// boilerplate removed, then shingled and sketched. The fingerprint lives in
-// the index's scratch buffers until the next call.
-func (ix *Index) analyse(d Doc) fingerprint {
-	return ix.scratch.analyse(ix.furniture[d.Feed], d, ix.opts.Shingle)
+// fingerprintOf returns the fingerprint of doc for Add, Join or Update:
+// the one Prepare attached while it is still valid, else one made now in
+// the index's scratch buffers (valid until the next call).
+func (ix *Index) fingerprintOf(doc Doc) *fingerprint {
+	if p := doc.prep; p != nil && p.valid(ix, doc) {
+		fp := p.fp
+		return &fp
+	}
+	fp := ix.scratch.analyse(ix.model(doc.Feed, false), Analyse(doc.HTML), doc.Title, ix.opts.Shingle)
+	return &fp
 }
 
 // scratch holds the buffers of analysing one document, kept between calls
 // so that Add allocates little; the fingerprint that analyse returns points
-// into them.
+// into them. Concurrent callers take one from scratches.
 type scratch struct {
-	split splitter
-	kept  []block  // the blocks kept after furniture removal
-	keys  []uint64 // word hashes of a block, for its furniture key
-	words []uint64
-	sh    []uint64 // shingle hashes, in order
-	full  []uint32
-	radix []uint32
-	lead  []uint32
-	nums  []uint32
-	heads headSets
+	pieces  []piece // the blocks kept after furniture removal
+	sentIdx []int32 // the kept sentences of partly kept blocks
+	words   []uint64
+	sh      []uint64 // shingle hashes, in order
+	full    []uint32
+	radix   []uint32
+	lead    []uint32
+	nums    []uint32
 	// matches of a new document, for bestStory
 	matches []candidate
 }
 
-func (sc *scratch) analyse(m *furniture, d Doc, k int) fingerprint {
-	bs := sc.dropFurniture(m, sc.split.split(d.HTML))
-	bs = stripAgencyCopy(bs)
-	words := sc.words[:0]
-	for _, b := range bs {
-		if b.ascii {
-			words = appendWords(words, b.text) // foldText would return it as is
-		} else {
-			words = appendWords(words, foldText(b.text))
-		}
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+// analyse returns the fingerprint of a document: furniture and agency
+// boilerplate removed, then shingled and sketched.
+func (sc *scratch) analyse(m *furniture, t *Text, title string, k int) fingerprint {
+	ps := stripAgencyCopy(sc.dropFurniture(m, t))
+	sc.words = sc.appendPieceWords(sc.words[:0], t, ps)
+	return sc.sketch(sc.words, k, titleHash(title))
+}
+
+// prepared is the analysis that Prepare attaches to a Doc, with what it
+// depended on.
+type prepared struct {
+	ix          *Index
+	model       *furniture
+	gen         uint32
+	html, title string
+	fp          fingerprint
+}
+
+// valid reports whether p is still the analysis of doc in ix: the same
+// text, and the feed's model unchanged since.
+func (p *prepared) valid(ix *Index, doc Doc) bool {
+	if p.ix != ix || p.html != doc.HTML || p.title != doc.Title {
+		return false
 	}
-	sc.words = words
-	return sc.sketch(words, k, titleHash(d.Title))
+	m := ix.model(doc.Feed, false)
+	return m == p.model && (m == nil || m.gen == p.gen)
+}
+
+// Prepare analyses doc for Add, Join or Update with its feed's furniture
+// model as it is now (after the feed's Learn), and returns it with the
+// analysis attached, so that those calls only compare and insert. t is
+// doc.HTML analysed; nil makes Prepare analyse it. Prepare may run
+// concurrently with any call of the index for another feed (see Index). A
+// Doc whose fields or feed model changed after Prepare is analysed again
+// by the call that receives it.
+func (ix *Index) Prepare(doc Doc, t *Text) Doc {
+	sc := scratches.Get().(*scratch)
+	defer scratches.Put(sc)
+	m := ix.model(doc.Feed, false)
+	p := &prepared{ix: ix, model: m, html: doc.HTML, title: doc.Title}
+	if m != nil {
+		p.gen = m.gen
+	}
+	fp := sc.analyse(m, textOf(t, doc.HTML), doc.Title, ix.opts.Shingle)
+	p.fp = fp.clone()
+	doc.prep = p
+	return doc
 }
 
 // titleHash hashes the normalised words of a title; 0 for none.
@@ -60,16 +100,16 @@ func (ix *Index) Add(doc Doc, newStoryID string) Decision {
 		st := &ix.stories[ix.entries[slot].story]
 		return Decision{StoryID: st.id, Reason: "known id: updated in place"}
 	}
-	fp := ix.analyse(doc)
-	best, reason := ix.bestStory(&fp)
+	fp := ix.fingerprintOf(doc)
+	best, reason := ix.bestStory(fp)
 	if best < 0 {
-		ix.insert(doc, &fp, newStoryID)
+		ix.insert(doc, fp, newStoryID)
 		return Decision{StoryID: newStoryID, New: true, Reason: reason}
 	}
 	e := &ix.entries[best]
 	st := ix.stories[e.story].id
 	match := e.id
-	ix.insert(doc, &fp, st)
+	ix.insert(doc, fp, st)
 	return Decision{StoryID: st, Match: match, Reason: reason}
 }
 
@@ -83,6 +123,8 @@ type candidate struct {
 // bestStory returns the slot of the member the document matches best in a
 // story that also accepts it (the chaining guard), or -1 and why not.
 func (ix *Index) bestStory(fp *fingerprint) (int32, string) {
+	ix.heads.set(fp.lead)
+	fp.heads = &ix.heads
 	slots := ix.candidates(fp)
 	matches := ix.scratch.matches[:0]
 	for _, s := range slots {

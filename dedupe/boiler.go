@@ -157,21 +157,3 @@ func wordCount(s string) int {
 	}
 	return n
 }
-
-// stripAgencyCopy removes bylines, the dateline and sign-offs from the
-// content blocks of a body (furniture already removed).
-func stripAgencyCopy(bs []block) []block {
-	for len(bs) > 1 && isByline(bs[0].text) {
-		bs = bs[1:]
-	}
-	for len(bs) > 1 && isSignOff(bs[len(bs)-1].text) {
-		bs = bs[:len(bs)-1]
-	}
-	if len(bs) == 0 {
-		return bs
-	}
-	bs[0].text = stripDateline(bs[0].text)
-	last := &bs[len(bs)-1]
-	last.text = stripSignOff(last.text)
-	return bs
-}

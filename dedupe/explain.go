@@ -30,8 +30,11 @@ type Explanation struct {
 // furniture models and changes nothing.
 func (ix *Index) Explain(a, b Doc) Explanation {
 	var sa, sb scratch
-	fa := sa.analyse(ix.furniture[a.Feed], a, ix.opts.Shingle)
-	fb := sb.analyse(ix.furniture[b.Feed], b, ix.opts.Shingle)
+	fa := sa.analyse(ix.model(a.Feed, false), Analyse(a.HTML), a.Title, ix.opts.Shingle)
+	fb := sb.analyse(ix.model(b.Feed, false), Analyse(b.HTML), b.Title, ix.opts.Shingle)
+	var hs headSets
+	hs.set(fa.lead)
+	fa.heads = &hs
 	var eb entry
 	eb.setFingerprint(&fb)
 	x := Explanation{A: a, B: b, Estimated: compare(&fa, &eb)}
@@ -50,10 +53,11 @@ func (ix *Index) Explain(a, b Doc) Explanation {
 
 // contentText returns the first words a document is compared on.
 func (ix *Index) contentText(d Doc) string {
-	bs := stripAgencyCopy(dropFurniture(ix.furniture[d.Feed], splitBlocks(d.HTML)))
+	var sc scratch
+	ps := stripAgencyCopy(sc.dropFurniture(ix.model(d.Feed, false), Analyse(d.HTML)))
 	var parts []string
-	for _, b := range bs {
-		parts = append(parts, b.text)
+	for _, p := range ps {
+		parts = append(parts, p.text)
 	}
 	t := strings.Join(parts, " ¶ ")
 	if len(t) > 300 {

@@ -35,47 +35,51 @@ func blockKey(text string, buf []uint64) (uint64, []uint64) {
 // least Options.FurnitureMin items and Options.FurnitureShare of the batch
 // is furniture. A batch too small to tell keeps the model as it was.
 func (ix *Index) Learn(feed string, htmls []string) {
-	need := int(ix.opts.FurnitureShare*float64(len(htmls)) + 0.999)
+	ts := make([]*Text, len(htmls))
+	for i, h := range htmls {
+		ts[i] = Analyse(h)
+	}
+	ix.LearnTexts(feed, ts)
+}
+
+// LearnTexts is Learn on analysed bodies. It may run concurrently with
+// any call of the index for another feed (see Index).
+func (ix *Index) LearnTexts(feed string, ts []*Text) {
+	need := int(ix.opts.FurnitureShare*float64(len(ts)) + 0.999)
 	if need < ix.opts.FurnitureMin {
 		need = ix.opts.FurnitureMin
 	}
-	if len(htmls) < need {
+	if len(ts) < need {
 		return
 	}
 	df := make(map[uint64]int)
 	seen := make(map[uint64]bool)
-	bodies := make(map[uint64]bool, len(htmls))
-	var buf []uint64
-	for _, h := range htmls {
-		bs := splitBlocks(h)
+	bodies := make(map[uint64]bool, len(ts))
+	for _, t := range ts {
 		// A feed that lists one story twice (under two sections) repeats
 		// its every block: identical bodies count once, or the story
 		// itself would be learned as furniture.
-		var sig uint64
-		if sig, buf = bodyKey(bs, buf); bodies[sig] {
+		if sig := t.bodyKey(); bodies[sig] {
 			continue
+		} else {
+			bodies[sig] = true
 		}
-		bodies[sig] = true
 		clear(seen)
-		for _, b := range bs {
-			var k uint64
-			if k, buf = blockKey(b.text, buf); k != 0 && !seen[k] {
+		for i := range t.blocks {
+			b := &t.blocks[i]
+			if k := b.key; k != 0 && !seen[k] {
 				seen[k] = true
 				df[k]++
 			}
-			for _, sen := range sentences(b.text) {
-				if k, buf = blockKey(sen, buf); k != 0 && !seen[k] && len(buf) >= minSentenceWords {
+			for _, sen := range t.sents[b.s0:b.s1] {
+				if k := sen.key; k != 0 && !seen[k] && sen.w1-sen.w0 >= minSentenceWords {
 					seen[k] = true
 					df[k]++
 				}
 			}
 		}
 	}
-	m := ix.furniture[feed]
-	if m == nil {
-		m = &furniture{blocks: make(map[uint64]uint32)}
-		ix.furniture[feed] = m
-	}
+	m := ix.model(feed, true)
 	m.gen++
 	for k, n := range df {
 		if n >= need {
@@ -85,15 +89,22 @@ func (ix *Index) Learn(feed string, htmls []string) {
 	m.trim()
 }
 
-// bodyKey hashes the normalised words of all blocks, in order.
-func bodyKey(bs []block, buf []uint64) (uint64, []uint64) {
-	h := uint64(fnvOffset)
-	for _, b := range bs {
-		var k uint64
-		k, buf = blockKey(b.text, buf)
-		h = mix64(h ^ k)
+// model returns the furniture model of feed; nil when it has none, unless
+// create is set.
+func (ix *Index) model(feed string, create bool) *furniture {
+	ix.modelMu.RLock()
+	m := ix.furniture[feed]
+	ix.modelMu.RUnlock()
+	if m != nil || !create {
+		return m
 	}
-	return h, buf
+	ix.modelMu.Lock()
+	defer ix.modelMu.Unlock()
+	if m = ix.furniture[feed]; m == nil {
+		m = &furniture{blocks: make(map[uint64]uint32)}
+		ix.furniture[feed] = m
+	}
+	return m
 }
 
 // trim drops the oldest keys while the model is over its bound.
@@ -115,119 +126,18 @@ func (m *furniture) trim() {
 // headline) after a furniture block.
 const maxListWords = 14
 
-// dropFurniture returns the blocks of bs that are not furniture: learned
-// blocks, the run of short blocks that follows a learned block after the
-// content has started (a "latest news" list whose entries change per item),
-// and blocks made mostly of link text.
-//
-// An item that would keep less than minKeptShare of its words is not
-// mostly furniture but a repeat of something the feed carries often (one
-// story listed many times): it keeps all but its link blocks.
-func dropFurniture(m *furniture, bs []block) []block {
-	var sc scratch
-	return sc.dropFurniture(m, bs)
-}
-
-// dropFurniture is dropFurniture with the buffers of sc: the blocks it
-// returns are valid until the next call.
-func (sc *scratch) dropFurniture(m *furniture, bs []block) []block {
-	if m != nil && len(m.blocks) == 0 {
-		m = nil
-	}
-	out := sc.dropLearned(m, bs)
-	if m != nil && wordsOf(out) < minKeptShare*linkFreeWords(bs) {
-		out = sc.dropLearned(nil, bs)
-	}
-	return out
-}
-
-// minKeptShare is the least share of an item's words that furniture
-// removal may leave.
-const minKeptShare = 0.2
-
-func wordsOf(bs []block) float64 {
-	n := 0
-	for _, b := range bs {
-		n += wordCount(b.text)
-	}
-	return float64(n)
-}
-
-// linkFreeWords counts the words of the blocks that are not link blocks.
-func linkFreeWords(bs []block) float64 {
-	n := 0
-	for _, b := range bs {
-		if !isLinkBlock(b) {
-			n += wordCount(b.text)
-		}
-	}
-	return float64(n)
-}
-
 // isLinkBlock reports a block made mostly of link text.
 func isLinkBlock(b block) bool { return b.linkChars*2 > len(b.text) }
-
-// dropLearned drops link blocks and, with a model, learned furniture; the
-// result is in sc.kept.
-func (sc *scratch) dropLearned(m *furniture, bs []block) []block {
-	out := sc.kept[:0]
-	list := false
-	for _, b := range bs {
-		if isLinkBlock(b) {
-			continue
-		}
-		if m == nil {
-			out = append(out, b)
-			continue
-		}
-		var k uint64
-		k, sc.keys = blockKey(b.text, sc.keys)
-		switch {
-		case k == 0:
-			continue
-		case m.blocks[k] != 0:
-			list = len(out) > 0
-			continue
-		case list && wordCount(b.text) <= maxListWords:
-			continue
-		}
-		list = false
-		b.text = dropSentences(m, b.text, &sc.keys)
-		out = append(out, b)
-	}
-	sc.kept = out
-	return out
-}
 
 // minSentenceWords is the shortest sentence learned as furniture.
 const minSentenceWords = 5
 
-// dropSentences removes the learned furniture sentences from a block
-// ("This story has been updated." inserted after the lead).
-func dropSentences(m *furniture, text string, buf *[]uint64) string {
-	ss := sentences(text)
-	if len(ss) < 2 {
-		return text
-	}
-	kept := ss[:0:0]
-	for _, sen := range ss {
-		var k uint64
-		if k, *buf = blockKey(sen, *buf); m.blocks[k] != 0 && len(*buf) >= minSentenceWords {
-			continue
-		}
-		kept = append(kept, sen)
-	}
-	if len(kept) == len(ss) {
-		return text
-	}
-	return strings.Join(kept, " ")
-}
-
-// sentences splits text after ".", "!" or "?" (and a closing quote)
-// followed by a space and an upper-case letter, digit or quote.
-func sentences(text string) []string {
-	var out []string
-	start := 0
+// sentenceSpans appends to dst the byte spans of the sentences of text,
+// split after ".", "!" or "?" (and a closing quote) followed by a space and
+// an upper-case letter, digit or quote; it appends none for a text of one
+// sentence.
+func sentenceSpans(dst [][2]int32, text string) [][2]int32 {
+	n0, start := len(dst), 0
 	for i := 0; i+2 < len(text); i++ {
 		c := text[i]
 		if c != '.' && c != '!' && c != '?' {
@@ -238,14 +148,14 @@ func sentences(text string) []string {
 			j++
 		}
 		if j+1 < len(text) && text[j] == ' ' && sentenceStart(text[j+1:]) {
-			out = append(out, text[start:j])
+			dst = append(dst, [2]int32{int32(start), int32(j)})
 			start = j + 1
 		}
 	}
-	if start == 0 {
-		return nil
+	if len(dst) == n0 {
+		return dst
 	}
-	return append(out, text[start:])
+	return append(dst, [2]int32{int32(start), int32(len(text))})
 }
 
 // sentenceStart reports whether s starts like a sentence.
@@ -258,21 +168,29 @@ func sentenceStart(s string) bool {
 // furniture removed (learned blocks, the link lists they head, blocks made
 // mostly of links); datelines and sign-offs stay: they are agency copy.
 func (ix *Index) Clean(feed, html string) string {
-	all := splitBlocks(html)
-	keep := dropFurniture(ix.furniture[feed], all)
-	if len(keep) == len(all) {
-		return html
+	return ix.CleanText(feed, Analyse(html))
+}
+
+// CleanText is Clean on an analysed body. It may run concurrently with
+// any call of the index for another feed (see Index).
+func (ix *Index) CleanText(feed string, t *Text) string {
+	sc := scratches.Get().(*scratch)
+	defer scratches.Put(sc)
+	keep := sc.dropFurniture(ix.model(feed, false), t)
+	if len(keep) == len(t.blocks) {
+		return t.html
 	}
 	var b strings.Builder
 	pos, j := 0, 0
-	for _, blk := range all {
-		if j < len(keep) && keep[j].start == blk.start {
+	for i := range t.blocks {
+		blk := &t.blocks[i]
+		if j < len(keep) && keep[j].b == blk {
 			j++
 			continue
 		}
-		b.WriteString(html[pos:blk.start])
+		b.WriteString(t.html[pos:blk.start])
 		pos = blk.end
 	}
-	b.WriteString(html[pos:])
+	b.WriteString(t.html[pos:])
 	return b.String()
 }

@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"slices"
 	"testing"
 	"unicode/utf8"
 )
@@ -17,17 +18,15 @@ func FuzzNormalise(f *testing.F) {
 		if utf8.ValidString(s) && !utf8.ValidString(FixMojibake(s)) {
 			t.Fatalf("FixMojibake made invalid UTF-8 of %q", s)
 		}
-		bs := splitBlocks(s)
-		for _, b := range bs {
+		tx := Analyse(s)
+		for _, b := range tx.blocks {
 			if b.start < 0 || b.end > len(s) || b.start > b.end {
 				t.Fatalf("block span %d-%d of %d", b.start, b.end, len(s))
 			}
 		}
-		bs = stripAgencyCopy(bs)
-		var words []uint64
-		for _, b := range bs {
-			words = appendWords(words, foldText(b.text))
-		}
+		checkText(t, tx)
+		var sc scratch
+		words := sc.appendPieceWords(nil, tx, stripAgencyCopy(sc.dropFurniture(nil, tx)))
 		sh := shingles(nil, words, 3)
 		want := 0
 		if len(words) > 0 {
@@ -36,7 +35,6 @@ func FuzzNormalise(f *testing.F) {
 		if len(sh) != want {
 			t.Fatalf("%d shingles of %d words", len(sh), len(words))
 		}
-		var sc scratch
 		fp := sc.sketch(words, 3, 0)
 		if len(fp.sample) > sampleLen || len(fp.lead) > headLen || len(fp.nums) > maxNums {
 			t.Fatal("fingerprint over its bounds")
@@ -44,4 +42,30 @@ func FuzzNormalise(f *testing.F) {
 		ix := NewIndex(Options{})
 		_ = ix.Clean("f", s)
 	})
+}
+
+// checkText checks a Text against its blocks read the plain way: each
+// block's words and key are those of its text tokenised whole, and each
+// sentence's those of its text alone.
+func checkText(t *testing.T, tx *Text) {
+	t.Helper()
+	for i := range tx.blocks {
+		b := &tx.blocks[i]
+		want := appendWords(nil, foldText(b.text))
+		if got := tx.words[b.w0:b.w1]; !slices.Equal(got, want) {
+			t.Fatalf("block %q: %d words, tokenised whole %d", b.text, len(got), len(want))
+		}
+		if k, _ := blockKey(b.text, nil); k != b.key {
+			t.Fatalf("block %q: key differs from blockKey", b.text)
+		}
+		if b.nWords != int32(wordCount(b.text)) {
+			t.Fatalf("block %q: %d words counted, want %d", b.text, b.nWords, wordCount(b.text))
+		}
+		for _, sen := range tx.sents[b.s0:b.s1] {
+			text := b.text[sen.from:sen.to]
+			if k, buf := blockKey(text, nil); k != sen.key || len(buf) != int(sen.w1-sen.w0) {
+				t.Fatalf("sentence %q of block %q: key or words differ from blockKey", text, b.text)
+			}
+		}
+	}
 }

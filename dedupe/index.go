@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"sync"
 	"time"
 
 	"aggregator/news"
@@ -68,6 +69,8 @@ type Doc struct {
 	Title     string // plain text
 	HTML      string // the body: item.Body() (content, or the summary when only that)
 	Published time.Time
+
+	prep *prepared // attached by Prepare
 }
 
 // Decision says where Add placed a document.
@@ -107,11 +110,18 @@ type story struct {
 }
 
 // Index places documents in stories. Create it with NewIndex; the zero
-// value is not usable. An Index is not safe for concurrent use: the
-// pipeline is its single writer, and callers must serialise all calls
-// (Explain and Clean included, since Learn changes the models they read).
+// value is not usable.
+//
+// An Index has one writer: Add, Join, Update, Evict, Restore and Record
+// must not run concurrently with each other. The per-feed work may run
+// beside them and beside itself, for different feeds: LearnTexts, Prepare
+// and CleanText (and Learn and Clean) only read and change the furniture
+// model of their feed, and calls for one feed must be serialised with each
+// other and with the writer's calls on that feed's documents. Explain reads
+// everything: serialise it with all calls.
 type Index struct {
 	opts      Options
+	modelMu   sync.RWMutex // guards the furniture map (not the models)
 	furniture map[string]*furniture
 	entries   []entry
 	free      []int32
@@ -124,6 +134,7 @@ type Index struct {
 	evicted   int64 // the last cutoff applied
 	live      int
 	scratch   scratch
+	heads     headSets // the head of the document being added
 }
 
 // NewIndex returns an empty index with opts (zero fields take defaults).

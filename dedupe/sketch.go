@@ -35,7 +35,7 @@ type fingerprint struct {
 	sample []uint32  // full values below tau, sorted (at most sampleLen)
 	tau    uint32    // exclusive bound of sample; MaxUint32 when sample is full
 	nums   []uint32  // first maxNums distinct number hashes, in order
-	heads  *headSets // the head as a set, for compare
+	heads  *headSets // the head as a set, for compare (set by bestStory)
 	n      int       // number of distinct shingles
 	title  uint32    // hash of the normalised title; 0 when none
 	sig    [bins]uint32
@@ -89,9 +89,18 @@ func (sc *scratch) sketch(words []uint64, k int, title uint32) fingerprint {
 	}
 	fp.nums = numbers(sc.nums[:0], words)
 	sc.nums = fp.nums
-	sc.heads.set(fp.lead)
-	fp.heads = &sc.heads
 	return fp
+}
+
+// clone returns fp with buffers of its own (and no head sets).
+func (fp *fingerprint) clone() fingerprint {
+	c := *fp
+	c.full = slices.Clone(fp.full)
+	c.sample = c.full[:len(fp.sample)]
+	c.lead = slices.Clone(fp.lead)
+	c.nums = slices.Clone(fp.nums)
+	c.heads = nil
+	return c
 }
 
 // grow returns s resliced to length n, reallocated when short.

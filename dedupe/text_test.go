@@ -20,8 +20,8 @@ func word(r *rand.Rand) string {
 	return b.String()
 }
 
-// sentence returns a fictional sentence of n words.
-func sentence(r *rand.Rand, n int) string {
+// fakeSentence returns a fictional sentence of n words.
+func fakeSentence(r *rand.Rand, n int) string {
 	ws := make([]string, n)
 	for i := range ws {
 		ws[i] = word(r)
@@ -35,7 +35,7 @@ func paragraphs(seed uint64, n int) []string {
 	r := rand.New(rand.NewPCG(seed, 7))
 	out := make([]string, n)
 	for i := range out {
-		out[i] = sentence(r, 14) + " " + sentence(r, 18) + " " + sentence(r, 12) + " " + sentence(r, 16)
+		out[i] = fakeSentence(r, 14) + " " + fakeSentence(r, 18) + " " + fakeSentence(r, 12) + " " + fakeSentence(r, 16)
 	}
 	return out
 }

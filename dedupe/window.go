@@ -75,8 +75,7 @@ func (ix *Index) Join(doc Doc, storyID string) {
 		ix.Update(doc)
 		return
 	}
-	fp := ix.analyse(doc)
-	ix.insert(doc, &fp, storyID)
+	ix.insert(doc, ix.fingerprintOf(doc), storyID)
 }
 
 // Update replaces the text of an already-added doc (same id, changed
@@ -86,10 +85,10 @@ func (ix *Index) Update(doc Doc) {
 	if !ok {
 		return
 	}
-	fp := ix.analyse(doc)
+	fp := ix.fingerprintOf(doc)
 	e := &ix.entries[slot]
 	ix.post.remove(uint32(slot), &e.keys)
-	e.setFingerprint(&fp)
+	e.setFingerprint(fp)
 	ix.post.insert(uint32(slot), &e.keys)
 }
 
