@@ -30,8 +30,10 @@ type scratch struct {
 	radix   []uint32
 	lead    []uint32
 	nums    []uint32
-	// matches of a new document, for bestStory
-	matches []candidate
+	// candidates and matches of a new document, for bestStory
+	slots, weak []int32
+	list        []uint32
+	matches     []candidate
 }
 
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
@@ -185,23 +187,100 @@ func (ix *Index) guard(fp *fingerprint, slot int32) (ok bool, why func() string)
 }
 
 // candidates returns the live documents that share a posting key with fp
-// (an LSH band, a lead shingle, the title) and are inside the window.
+// (an LSH band or the title), or at least two of their lead keys (one when
+// they have only one): a single lead shingle in common is a phrase, not a
+// copy, and a popular phrase lists hundreds of unrelated documents.
 func (ix *Index) candidates(fp *fingerprint) []int32 {
-	var out []int32
-	add := func(slot uint32) {
-		s := int32(slot)
-		if ix.entries[s].live && !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
+	c := &ix.cands
+	c.next(len(ix.entries))
+	out := ix.scratch.slots[:0]
 	keys := fp.keys()
 	for i, k := range keys {
 		if k != 0 && (i < bands || i == nKeys-1) {
-			ix.post.each(k, add)
+			ix.post.each(k, func(slot uint32) {
+				if s := int32(slot); ix.entries[s].live && c.mark(s, strongHit) {
+					out = append(out, s)
+				}
+			})
 		}
 	}
-	for _, v := range fp.lead[:min(leadLen, len(fp.lead))] {
-		ix.post.each(leadKey(v), add)
+	lead := fp.lead[:min(leadLen, len(fp.lead))]
+	weak := ix.scratch.weak[:0]
+	for i, v := range lead {
+		if slices.Contains(lead[:i], v) {
+			continue
+		}
+		// a phrase that opens few documents is as telling as a band: one
+		// hit suffices
+		list := ix.post.list(leadKey(v), ix.scratch.list[:0])
+		ix.scratch.list = list
+		w := uint8(1)
+		if len(list) <= rareLead {
+			w = 2
+		}
+		for _, slot := range list {
+			if s := int32(slot); ix.entries[s].live && c.mark(s, w) {
+				weak = append(weak, s)
+			}
+		}
 	}
+	for _, s := range weak {
+		if c.hits[s] >= min(2, ix.entries[s].leadKeys()) {
+			out = append(out, s)
+		}
+	}
+	ix.scratch.slots, ix.scratch.weak = out, weak
 	return out
+}
+
+// leadKeys counts the lead keys of e.
+func (e *entry) leadKeys() uint8 {
+	n := uint8(0)
+	for _, k := range e.keys[bands : bands+leadKeys] {
+		if k != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// rareLead is the longest list of a lead key whose single hit makes a
+// candidate.
+const rareLead = 8
+
+// strongHit marks a candidate found by a band or its title.
+const strongHit = 255
+
+// candSet counts the hits of each slot while one document's candidates are
+// gathered; stamps spare clearing it per document.
+type candSet struct {
+	stamp  uint32
+	stamps []uint32
+	hits   []uint8
+}
+
+// next starts a new document over n slots.
+func (c *candSet) next(n int) {
+	for len(c.stamps) < n {
+		c.stamps = append(c.stamps, 0)
+		c.hits = append(c.hits, 0)
+	}
+	c.stamp++
+	if c.stamp == 0 {
+		clear(c.stamps)
+		c.stamp = 1
+	}
+}
+
+// mark records a hit of weight w on slot s and reports whether it is the
+// slot's first hit for this document. A strong hit is final.
+func (c *candSet) mark(s int32, w uint8) bool {
+	if c.stamps[s] != c.stamp {
+		c.stamps[s], c.hits[s] = c.stamp, w
+		return true
+	}
+	if c.hits[s] != strongHit {
+		c.hits[s] = min(strongHit-1, c.hits[s]+w)
+	}
+	return false
 }

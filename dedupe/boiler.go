@@ -147,6 +147,14 @@ func lastRune(s string) string {
 
 // wordCount counts the space-separated words of s.
 func wordCount(s string) int {
+	if s == "" {
+		return 0
+	}
+	if s[0] != ' ' && s[len(s)-1] != ' ' && !strings.Contains(s, "  ") {
+		// single spaces, as in block texts: counted by the vectorised
+		// byte count
+		return strings.Count(s, " ") + 1
+	}
 	n, in := 0, false
 	for i := 0; i < len(s); i++ {
 		sp := s[i] == ' '

@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -66,6 +67,16 @@ func checkText(t *testing.T, tx *Text) {
 			if k, buf := blockKey(text, nil); k != sen.key || len(buf) != int(sen.w1-sen.w0) {
 				t.Fatalf("sentence %q of block %q: key or words differ from blockKey", text, b.text)
 			}
+		}
+	}
+}
+
+// TestWordCount checks the vectorised count against counting by hand.
+func TestWordCount(t *testing.T) {
+	ref := func(s string) int { return len(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' })) }
+	for _, s := range []string{"", " ", "a", "a b", " a b", "a b ", "a  b", "  ", "one two  three four", "x\u00a0y z", "a\tb c"} {
+		if got, want := wordCount(s), ref(s); got != want {
+			t.Errorf("wordCount(%q) = %d, want %d", s, got, want)
 		}
 	}
 }

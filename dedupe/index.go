@@ -135,6 +135,7 @@ type Index struct {
 	live      int
 	scratch   scratch
 	heads     headSets // the head of the document being added
+	cands     candSet
 }
 
 // NewIndex returns an empty index with opts (zero fields take defaults).

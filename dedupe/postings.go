@@ -69,3 +69,11 @@ func (p *postings) each(k uint32, fn func(slot uint32)) {
 		n++
 	}
 }
+
+// list appends to dst the slots each would call fn with.
+func (p *postings) list(k uint32, dst []uint32) []uint32 {
+	for cur := p.head[k]; cur != 0 && len(dst) < maxWalk; cur = p.next[cur-1] {
+		dst = append(dst, (cur-1)/nKeys)
+	}
+	return dst
+}
