@@ -130,7 +130,7 @@ func (ix *Index) bestStory(fp *fingerprint) (int32, string) {
 	slots := ix.candidates(fp)
 	matches := ix.scratch.matches[:0]
 	for _, s := range slots {
-		f := compare(fp, &ix.entries[s])
+		f := compareFor(fp, &ix.entries[s], ix.earlyExit)
 		if r := ix.opts.rule(f, false); r.match() {
 			matches = append(matches, candidate{s, f, r})
 		}

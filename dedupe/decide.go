@@ -29,7 +29,18 @@ type Figures struct {
 }
 
 // compare computes the figures of fp (full) against the stored entry e.
-func compare(fp *fingerprint, e *entry) Figures {
+func compare(fp *fingerprint, e *entry) Figures { return compareFor(fp, e, false) }
+
+// minStrictContainment is the least containment with which the strict rule
+// can match two documents that are not short: the lowest containment bar
+// of its cases, and the resemblance bar, which bounds the containment from
+// below. Options that lower a bar under it turn the early exit off.
+const minStrictContainment = 0.5
+
+// compareFor is compare; with strict, it stops after the shingle estimates
+// of two documents that the strict rule cannot match whatever their leads
+// and numbers (Lead and Numbers then stay 0).
+func compareFor(fp *fingerprint, e *entry, strict bool) Figures {
 	f := Figures{NewShingles: fp.n, OldShingles: int(e.n)}
 	f.SameTitle = fp.title != 0 && titleKey(fp.title) == e.keys[nKeys-1]
 	// restrict both to values below the stored tau: the new document is
@@ -50,6 +61,10 @@ func compare(fp *fingerprint, e *entry) Figures {
 		f.Containment = float64(inter) / float64(small)
 	}
 	f.Sampled = small
+	short := min(f.NewShingles, f.OldShingles) <= leadLen*3/2
+	if strict && !short && small >= minSampled && f.Containment < minStrictContainment {
+		return f
+	}
 	hs := fp.heads
 	hs.stored.fill(e.lead)
 	if small < minSampled && fp.n < int(e.n) {

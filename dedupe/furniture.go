@@ -138,10 +138,12 @@ const minSentenceWords = 5
 // sentence.
 func sentenceSpans(dst [][2]int32, text string) [][2]int32 {
 	n0, start := len(dst), 0
+	stops := [3]int{-1, -1, -1} // the next ".", "!" and "?" at or after i, or len(text)
 	for i := 0; i+2 < len(text); i++ {
-		c := text[i]
-		if c != '.' && c != '!' && c != '?' {
-			continue
+		// jump to the next stop by the vectorised byte search
+		i = nextStop(text, i, &stops)
+		if i+2 >= len(text) {
+			break
 		}
 		j := i + 1
 		for j < len(text) && (text[j] == '"' || text[j] == '\'' || text[j] == ')') {
@@ -156,6 +158,24 @@ func sentenceSpans(dst [][2]int32, text string) [][2]int32 {
 		return dst
 	}
 	return append(dst, [2]int32{int32(start), int32(len(text))})
+}
+
+// nextStop returns the position of the first ".", "!" or "?" of text at
+// or after i (len(text) when none), keeping the next position of each in
+// stops between calls.
+func nextStop(text string, i int, stops *[3]int) int {
+	next := len(text)
+	for k, c := range [3]byte{'.', '!', '?'} {
+		if stops[k] < i && stops[k] != len(text) {
+			if e := strings.IndexByte(text[i:], c); e >= 0 {
+				stops[k] = i + e
+			} else {
+				stops[k] = len(text)
+			}
+		}
+		next = min(next, stops[k])
+	}
+	return next
 }
 
 // sentenceStart reports whether s starts like a sentence.

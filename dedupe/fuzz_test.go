@@ -62,6 +62,13 @@ func checkText(t *testing.T, tx *Text) {
 		if b.nWords != int32(wordCount(b.text)) {
 			t.Fatalf("block %q: %d words counted, want %d", b.text, b.nWords, wordCount(b.text))
 		}
+		var spans []string
+		for _, sen := range tx.sents[b.s0:b.s1] {
+			spans = append(spans, b.text[sen.from:sen.to])
+		}
+		if want := sentencesRef(b.text); !slices.Equal(spans, want) {
+			t.Fatalf("block %q: sentences %q, want %q", b.text, spans, want)
+		}
 		for _, sen := range tx.sents[b.s0:b.s1] {
 			text := b.text[sen.from:sen.to]
 			if k, buf := blockKey(text, nil); k != sen.key || len(buf) != int(sen.w1-sen.w0) {
@@ -77,6 +84,43 @@ func TestWordCount(t *testing.T) {
 	for _, s := range []string{"", " ", "a", "a b", " a b", "a b ", "a  b", "  ", "one two  three four", "x\u00a0y z", "a\tb c"} {
 		if got, want := wordCount(s), ref(s); got != want {
 			t.Errorf("wordCount(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// sentencesRef is the sentence split as first written, byte by byte: the
+// reference of sentenceSpans.
+func sentencesRef(text string) []string {
+	var out []string
+	start := 0
+	for i := 0; i+2 < len(text); i++ {
+		c := text[i]
+		if c != '.' && c != '!' && c != '?' {
+			continue
+		}
+		j := i + 1
+		for j < len(text) && (text[j] == '"' || text[j] == '\'' || text[j] == ')') {
+			j++
+		}
+		if j+1 < len(text) && text[j] == ' ' && sentenceStart(text[j+1:]) {
+			out = append(out, text[start:j])
+			start = j + 1
+		}
+	}
+	if start == 0 {
+		return nil
+	}
+	return append(out, text[start:])
+}
+
+func TestSentenceSpans(t *testing.T) {
+	for _, s := range []string{"", "One.", "One. Two", "One. two. Three! Four? 5 five.\" Six", "a.b. C ?! D", "End. ", "x.' Y.) Z", "Dr. Who. And?"} {
+		var got []string
+		for _, sp := range sentenceSpans(nil, s) {
+			got = append(got, s[sp[0]:sp[1]])
+		}
+		if want := sentencesRef(s); !slices.Equal(got, want) {
+			t.Errorf("sentenceSpans(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

@@ -135,13 +135,16 @@ type Index struct {
 	live      int
 	scratch   scratch
 	heads     headSets // the head of the document being added
+	earlyExit bool     // the options allow compareFor's strict exit
 	cands     candSet
 }
 
 // NewIndex returns an empty index with opts (zero fields take defaults).
 func NewIndex(opts Options) *Index {
+	opts = opts.withDefaults()
 	return &Index{
-		opts:      opts.withDefaults(),
+		opts:      opts,
+		earlyExit: min(opts.Resemblance, opts.Containment*sameLeadShare, opts.Containment, partLeadContainment, nearlyAll) >= minStrictContainment,
 		furniture: make(map[string]*furniture),
 		byID:      make(map[string]int32),
 		byStory:   make(map[string]int32),
