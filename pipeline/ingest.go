@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"aggregator/fetch"
+	"aggregator/dedupe"
 	"aggregator/news"
 	"aggregator/store"
 )
@@ -20,19 +20,68 @@ type pending struct {
 	feedIdx int
 	known   *store.Known // nil for an item never seen
 	storyID string
+	// doc is the item for the dedupe index, prepared by analyse for a new
+	// or changed item; clean is its cleaned body when cleaned is set.
+	doc     dedupe.Doc
+	clean   string
+	cleaned bool
+}
+
+// changed reports whether the store lacks the item's text: a new item, or
+// a known one whose text changed.
+func (pe *pending) changed() bool {
+	return pe.known == nil || pe.known.ContentHash != pe.item.ContentHash()
+}
+
+// analyse prepares the items of one fetched feed for the writer, beside
+// the other feeds' fetches: each body is analysed once, the feed's
+// furniture model learns from all of them, and the new and changed items
+// are prepared for the index and cleaned. A panic leaves the items as they
+// are, to be analysed by the writer.
+func (p *Pipeline) analyse(ix *dedupe.Index, feed string, items []*pending) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.log.Error("dedupe: analysing a feed failed; its items are analysed when placed", "feed", feed, "panic", v)
+			for _, pe := range items {
+				pe.doc, pe.clean, pe.cleaned = dedupe.Doc{}, "", false
+			}
+		}
+	}()
+	if len(items) == 0 {
+		return
+	}
+	ts := make([]*dedupe.Text, len(items))
+	for j, pe := range items {
+		ts[j] = dedupe.Analyse(pe.item.Body())
+	}
+	ix.LearnTexts(feed, ts)
+	for j, pe := range items {
+		if pe.changed() {
+			pe.doc = ix.Prepare(docOf(pe.item), ts[j])
+			pe.clean, pe.cleaned = ix.CleanText(feed, ts[j]), true
+		}
+	}
+}
+
+// docOf returns pe's item for the index: as analyse prepared it, or as is.
+func (pe *pending) docOf() dedupe.Doc {
+	if pe.doc.ID != "" {
+		return pe.doc
+	}
+	return docOf(pe.item)
 }
 
 // ingest dedupes the fetched items and writes each feed's results in one
 // transaction. Only a failing store is returned as an error; the feed's
 // failure is recorded in its report.
-func (p *Pipeline) ingest(ctx context.Context, results []fetch.Result, due []int, rep *Report, now time.Time) error {
+func (p *Pipeline) ingest(ctx context.Context, results []fetched, due []int, rep *Report, now time.Time) error {
 	// What was fetched is stored even when the poll is cancelled meanwhile
 	// (a shutdown's grace period ending): the writes are short, and
 	// dropping them would only mean fetching it all again.
 	ctx = context.WithoutCancel(ctx)
 	batches := make(map[int][]*pending, len(due))
 	for _, i := range due {
-		res := &results[i]
+		res := &results[i].res
 		fr := &rep.Feeds[i]
 		fr.HTTP = res.State.LastStatus
 		switch {
@@ -49,11 +98,10 @@ func (p *Pipeline) ingest(ctx context.Context, results []fetch.Result, due []int
 		if fr.Status != StatusOK {
 			continue
 		}
-		items, err := p.classify(ctx, i, res.Items)
-		if err != nil {
+		if err := results[i].err; err != nil {
 			return err
 		}
-		batches[i] = items
+		batches[i] = results[i].items
 	}
 	if err := p.safePlace(ctx, batches, due, rep); err != nil {
 		p.log.Error("dedupe failed: storing this poll's new items as stories of their own", "err", err)
@@ -118,8 +166,9 @@ func (p *Pipeline) classify(ctx context.Context, feedIdx int, items []news.Item)
 }
 
 // place assigns every new item to a story and updates changed ones: the
-// feeds' furniture models learn from the whole poll first, then new items
-// are added oldest first so that the earliest copy founds its story.
+// feeds' furniture models have learned from their whole documents
+// (analyse), and new items are added oldest first so that the earliest
+// copy founds its story.
 func (p *Pipeline) place(ctx context.Context, batches map[int][]*pending, due []int, rep *Report) {
 	var fresh []*pending
 	for _, i := range due {
@@ -127,17 +176,12 @@ func (p *Pipeline) place(ctx context.Context, batches map[int][]*pending, due []
 		if len(items) == 0 {
 			continue
 		}
-		bodies := make([]string, len(items))
-		for j, pe := range items {
-			bodies[j] = pe.item.Body()
-		}
-		p.index.Learn(p.run.Feeds[i].Name, bodies)
 		for _, pe := range items {
 			switch {
 			case pe.known == nil:
 				fresh = append(fresh, pe)
-			case pe.known.ContentHash != pe.item.ContentHash():
-				p.index.Update(docOf(pe.item))
+			case pe.changed():
+				p.index.Update(pe.docOf())
 				rep.Feeds[i].Updated++
 			}
 		}
@@ -148,7 +192,7 @@ func (p *Pipeline) place(ctx context.Context, batches map[int][]*pending, due []
 	byLink := p.linkedStories(ctx, fresh)
 	for _, pe := range fresh {
 		rep.Feeds[pe.feedIdx].New++
-		doc := docOf(pe.item)
+		doc := pe.docOf()
 		if sid, ok := byLink[pe.item.CanonicalLink]; ok && pe.item.CanonicalLink != "" {
 			p.index.Join(doc, sid)
 			pe.storyID = sid
@@ -191,15 +235,15 @@ func (p *Pipeline) linkedStories(ctx context.Context, fresh []*pending) map[stri
 // failed transaction the dedupe window is rebuilt from the store, so that
 // memory never holds what the store lacks; the feed's state was not saved,
 // so its items are fetched again at the next poll.
-func (p *Pipeline) write(ctx context.Context, results []fetch.Result, batches map[int][]*pending, due []int, rep *Report, now time.Time) error {
+func (p *Pipeline) write(ctx context.Context, results []fetched, batches map[int][]*pending, due []int, rep *Report, now time.Time) error {
 	failed := false
 	for _, i := range due {
-		b := store.Batch{State: results[i].State, Now: now}
+		b := store.Batch{State: results[i].res.State, Now: now}
 		if items, ok := batches[i]; ok {
 			b.Carried = make([]string, 0, len(items))
 			for _, pe := range items {
 				b.Carried = append(b.Carried, pe.id)
-				if pe.known == nil || pe.known.ContentHash != pe.item.ContentHash() {
+				if pe.changed() {
 					b.Items = append(b.Items, p.entry(pe))
 				}
 			}
@@ -228,7 +272,11 @@ func (p *Pipeline) entry(pe *pending) (e store.Entry) {
 			}
 		}
 	}()
-	e.CleanHTML = p.index.Clean(pe.item.Feed, pe.item.Body())
+	if pe.cleaned {
+		e.CleanHTML = pe.clean
+	} else {
+		e.CleanHTML = p.index.Clean(pe.item.Feed, pe.item.Body())
+	}
 	e.Record = p.index.Record(pe.id)
 	return e
 }

@@ -335,3 +335,27 @@ func TestChunkedPoll(t *testing.T) {
 		t.Fatalf("want 2 stories, got %v", shape(ss))
 	}
 }
+
+// TestChunkAfterFailedWrite: the chunk fetched and analysed while the
+// previous chunk's write failed (and the index was rebuilt from the store)
+// is placed against the rebuilt index: its copy of a stored story merges.
+func TestChunkAfterFailedWrite(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	fs := &failingStore{DB: db, feed: "outlet", fails: 1}
+	f := newFake()
+	f.items["agency"] = []news.Item{item("agency", "a1", "Harbour board closes eastern pier", harbour, t0)}
+	f.items["outlet"] = []news.Item{item("outlet", "o1", "Frost cuts apple harvest", orchard, t0)}
+	f.items["copy"] = []news.Item{item("copy", "c1", "Pier to shut", harbour, t0.Add(time.Hour))}
+	p := newPipeline(t, fs, f, "agency", "outlet", "copy")
+	p.SetConfig(Config{Feeds: p.run.Feeds, Window: p.run.Window, ChunkFeeds: 1})
+	rep := poll(t, p, false)
+	if rep.Feeds[1].Status != StatusFailed || rep.Feeds[2].Status != StatusOK {
+		t.Fatalf("want the outlet failed and the copy stored: %+v", rep.Feeds)
+	}
+	if rep.Feeds[2].Merged != 1 {
+		t.Fatalf("the copy did not merge with the stored story: %+v", rep.Feeds[2])
+	}
+	if ss := stories(t, p); len(ss) != 1 || len(ss[0].Members) != 2 {
+		t.Fatalf("want one story of two members, got %v", shape(ss))
+	}
+}

@@ -3,11 +3,13 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
 
+	"aggregator/dedupe"
 	"aggregator/fetch"
 	"aggregator/news"
 )
@@ -106,9 +108,28 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (*Report, error) 
 		}
 		due = append(due, i)
 	}
-	for chunk := range slices.Chunk(due, p.chunkSize()) {
-		results := p.fetchAll(ctx, begun, chunk, now, rep)
-		if err := p.ingest(ctx, results, chunk, rep, now); err != nil {
+	// While the writer places and stores one chunk, the next one is
+	// fetched and analysed.
+	chunks := slices.Collect(slices.Chunk(due, p.chunkSize()))
+	fetchChunk := func(chunk []int) <-chan []fetched {
+		ch := make(chan []fetched, 1)
+		ix := p.index // read here: ingest may replace it meanwhile
+		go func() { ch <- p.fetchAll(ctx, ix, begun, chunk, now, rep) }()
+		return ch
+	}
+	var next <-chan []fetched
+	if len(chunks) > 0 {
+		next = fetchChunk(chunks[0])
+	}
+	for k, chunk := range chunks {
+		got := <-next
+		if k+1 < len(chunks) {
+			next = fetchChunk(chunks[k+1])
+		}
+		if err := p.ingest(ctx, got, chunk, rep, now); err != nil {
+			if k+1 < len(chunks) {
+				<-next // no fetch outlives the poll
+			}
 			return rep, err
 		}
 	}
@@ -154,19 +175,39 @@ func (p *Pipeline) begin(st news.FeedState, now time.Time) (out news.FeedState) 
 	return p.runF.Begin(st, now)
 }
 
+// fetched is one feed's fetch, with its items analysed.
+type fetched struct {
+	res   fetch.Result
+	items []*pending // the items of a body fetched, classified and analysed
+	err   error      // looking the items up in the store failed
+}
+
 // fetchAll fetches the due feeds concurrently (the fetcher applies the
-// global and per-host limits) and returns the results by feed index, with
-// each feed's fetch time in rep.
-func (p *Pipeline) fetchAll(ctx context.Context, begun []news.FeedState, due []int, now time.Time, rep *Report) []fetch.Result {
-	results := make([]fetch.Result, len(begun))
+// global and per-host limits) and analyses each feed's items as it
+// arrives (analyse), beside the other fetches. It returns the results by
+// feed index, with each feed's fetch time in rep.
+func (p *Pipeline) fetchAll(ctx context.Context, ix *dedupe.Index, begun []news.FeedState, due []int, now time.Time, rep *Report) []fetched {
+	results := make([]fetched, len(begun))
+	// Analysis is CPU work: more of it at once than there are cores would
+	// only hold more documents in memory.
+	cpus := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for _, i := range due {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			start := time.Now()
-			results[i] = p.fetchOne(ctx, begun[i], now)
+			f := &results[i]
+			f.res = p.fetchOne(ctx, begun[i], now)
 			rep.Feeds[i].Duration = time.Since(start)
+			if f.res.Err == nil && !f.res.NotModified {
+				cpus <- struct{}{}
+				defer func() { <-cpus }()
+				f.items, f.err = p.classify(context.WithoutCancel(ctx), i, f.res.Items)
+				if f.err == nil {
+					p.analyse(ix, p.run.Feeds[i].Name, f.items)
+				}
+			}
 		}()
 	}
 	wg.Wait()
