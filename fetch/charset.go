@@ -2,9 +2,9 @@ package fetch
 
 import (
 	"bytes"
+	"encoding/binary"
 	"mime"
 	"regexp"
-	"strconv"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -19,50 +19,61 @@ var xmlDecl = regexp.MustCompile(`^\s*<\?xml[^>]*?\?>`)
 // declEncoding matches the encoding pseudo-attribute of an XML declaration.
 var declEncoding = regexp.MustCompile(`encoding\s*=\s*["']\s*([A-Za-z0-9._:-]+)\s*["']`)
 
+// utf8Decl is the XML declaration that stands for the one toUTF8 cuts off.
+const utf8Decl = `<?xml version="1.0" encoding="utf-8"?>`
+
 // toUTF8 returns body as UTF-8, whatever encoding it came in. The evidence is
 // weighed in this order: a byte order mark; a body that is valid UTF-8 and
 // not plain ASCII (servers and declarations often claim Latin-1 for UTF-8
 // text, never the reverse); the charset of the Content-Type; the encoding of
 // the XML declaration; for a body with no usable label, UTF-8 when it holds
 // valid multi-byte sequences, else windows-1252. Bytes that are invalid in the
-// chosen encoding become U+FFFD. An XML declaration is rewritten to say
-// UTF-8, so the XML parser does not decode a second time.
-func toUTF8(body []byte, contentType string) []byte {
-	enc := chooseEncoding(body, contentType)
-	out := body
+// chosen encoding become U+FFFD. An XML declaration is cut off and reported
+// by decl: the caller reads utf8Decl in its place, so that the XML parser
+// does not decode a second time and the body is not copied to make room for
+// it. text may share memory with body.
+func toUTF8(body []byte, contentType string) (text []byte, decl bool) {
+	enc, valid := chooseEncoding(body, contentType)
+	text = body
 	if enc != nil {
 		if dec, err := enc.NewDecoder().Bytes(body); err == nil {
-			out = dec
+			text, valid = dec, false
 		}
 	}
-	out = bytes.TrimPrefix(out, []byte("\uFEFF"))
-	if !utf8.Valid(out) {
-		out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
+	text = bytes.TrimPrefix(text, []byte("\uFEFF"))
+	if !valid && !utf8.Valid(text) {
+		text = bytes.ToValidUTF8(text, []byte("\uFFFD"))
 	}
-	if loc := xmlDecl.FindIndex(out); loc != nil {
-		out = append([]byte(`<?xml version="1.0" encoding="utf-8"?>`), out[loc[1]:]...)
+	if loc := xmlDecl.FindIndex(text); loc != nil {
+		return text[loc[1]:], true
 	}
-	return out
+	return text, false
 }
 
-// chooseEncoding returns the encoding of body, or nil for UTF-8.
-func chooseEncoding(body []byte, contentType string) encoding.Encoding {
+// chooseEncoding returns the encoding of body, nil for UTF-8, and whether
+// body is known to be valid UTF-8.
+func chooseEncoding(body []byte, contentType string) (enc encoding.Encoding, valid bool) {
 	if e := bomEncoding(body); e != nil {
-		return e
+		return e, false
 	}
-	valid := utf8.Valid(body)
-	if valid && !isASCII(body) {
-		return nil
+	valid = utf8.Valid(body)
+	ascii := valid && isASCII(body)
+	if valid && !ascii {
+		return nil, true
 	}
 	for _, label := range []string{contentTypeCharset(contentType), xmlDeclEncoding(body)} {
 		if e := lookupEncoding(label); e != nil {
-			return e
+			if ascii && decodesASCIIAsIs(e) {
+				// Decoding would copy the body unchanged.
+				return nil, true
+			}
+			return e, valid
 		}
 	}
 	if valid || hasMultiByteRune(body) {
-		return nil
+		return nil, valid
 	}
-	return lookupEncoding("windows-1252")
+	return lookupEncoding("windows-1252"), false
 }
 
 func bomEncoding(body []byte) encoding.Encoding {
@@ -100,6 +111,14 @@ func lookupEncoding(label string) encoding.Encoding {
 	return e
 }
 
+// decodesASCIIAsIs reports whether e, an encoding from lookupEncoding,
+// decodes ASCII bytes to the same characters: all do but ISO-2022-JP, whose
+// escape sequences are ASCII.
+func decodesASCIIAsIs(e encoding.Encoding) bool {
+	name, _ := htmlindex.Name(e)
+	return name != "iso-2022-jp"
+}
+
 func contentTypeCharset(contentType string) string {
 	if contentType == "" {
 		return ""
@@ -124,6 +143,11 @@ func xmlDeclEncoding(body []byte) string {
 }
 
 func isASCII(b []byte) bool {
+	for ; len(b) >= 8; b = b[8:] {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+	}
 	for _, c := range b {
 		if c >= utf8.RuneSelf {
 			return false
@@ -146,41 +170,99 @@ func hasMultiByteRune(b []byte) bool {
 }
 
 // stripXMLIllegal removes the characters XML 1.0 forbids (C0 controls other
-// than tab, newline and carriage return; U+FFFE and U+FFFF), which feeds
-// often carry and which would otherwise make the whole document fail.
+// than tab, newline and carriage return; U+FFFE and U+FFFF), as raw text or
+// as numeric character references, which feeds often carry and which would
+// otherwise make the whole document fail. b must be valid UTF-8. It is one
+// pass over b, and returns b itself when there is nothing to remove.
 func stripXMLIllegal(b []byte) []byte {
-	if bytes.Contains(b, []byte("&#")) {
-		b = charRef.ReplaceAllFunc(b, dropIllegalRef)
+	var out []byte
+	kept := 0 // b[kept:i] is still to be copied to out
+	for i := 0; i < len(b); {
+		if !mayBeIllegal[b[i]] {
+			i++
+			continue
+		}
+		n := illegalLen(b[i:])
+		if n == 0 {
+			i++
+			continue
+		}
+		out = append(out, b[kept:i]...)
+		i += n
+		kept = i
 	}
-	if !bytes.ContainsFunc(b, xmlIllegal) {
+	if kept == 0 {
 		return b
 	}
-	out := make([]byte, 0, len(b))
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		if !xmlIllegal(r) {
-			out = append(out, b[:n]...)
-		}
-		b = b[n:]
-	}
-	return out
+	return append(out, b[kept:]...)
 }
 
-// charRef matches a numeric character reference.
-var charRef = regexp.MustCompile(`&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});`)
+// mayBeIllegal marks the bytes that can start what stripXMLIllegal removes.
+var mayBeIllegal = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = c != '\t' && c != '\n' && c != '\r'
+	}
+	t['&'], t[0xEF] = true, true
+	return t
+}()
 
-// dropIllegalRef returns ref, or nothing when it refers to a character
-// that XML forbids (encoding/xml rejects the document for it).
-func dropIllegalRef(ref []byte) []byte {
-	digits, base := string(ref[2:len(ref)-1]), 10
-	if digits[0] == 'x' || digits[0] == 'X' {
-		digits, base = digits[1:], 16
+// illegalLen returns the length of the forbidden character or character
+// reference at the start of b, or 0 when there is none. A character
+// reference is forbidden when encoding/xml would reject the document for
+// it: a C0 control, U+FFFE, U+FFFF, a surrogate or beyond Unicode.
+func illegalLen(b []byte) int {
+	switch c := b[0]; {
+	case c < 0x20:
+		return 1
+	case c == 0xEF: // U+FFFE and U+FFFF are EF BF BE and EF BF BF
+		if len(b) >= 3 && b[1] == 0xBF && (b[2] == 0xBE || b[2] == 0xBF) {
+			return 3
+		}
+		return 0
 	}
-	n, err := strconv.ParseUint(digits, base, 32)
-	if err != nil || n > utf8.MaxRune || (n >= 0xD800 && n <= 0xDFFF) || xmlIllegal(rune(n)) {
-		return nil
+	n, size, ok := charRef(b)
+	if !ok || (n <= utf8.MaxRune && (n < 0xD800 || n > 0xDFFF) && !xmlIllegal(rune(n))) {
+		return 0
 	}
-	return ref
+	return size
+}
+
+// charRef parses the numeric character reference at the start of b:
+// "&#" then 1 to 10 decimal digits, or "x" and 1 to 8 hex digits, then ";".
+// It returns the code point and the reference's length.
+func charRef(b []byte) (n uint64, size int, ok bool) {
+	if len(b) < 4 || b[0] != '&' || b[1] != '#' {
+		return 0, 0, false
+	}
+	i, base, maxDigits := 2, uint64(10), 10
+	if b[2] == 'x' || b[2] == 'X' {
+		i, base, maxDigits = 3, 16, 8
+	}
+	start := i
+	for ; i < len(b) && i-start <= maxDigits; i++ {
+		d := digitValue(b[i])
+		if d >= base {
+			break
+		}
+		n = n*base + d
+	}
+	if digits := i - start; digits == 0 || digits > maxDigits || i == len(b) || b[i] != ';' {
+		return 0, 0, false
+	}
+	return n, i + 1, true
+}
+
+// digitValue returns the value of the hex digit c, or 16 when c is none.
+func digitValue(c byte) uint64 {
+	switch {
+	case '0' <= c && c <= '9':
+		return uint64(c - '0')
+	case 'a' <= c && c <= 'f':
+		return uint64(c-'a') + 10
+	case 'A' <= c && c <= 'F':
+		return uint64(c-'A') + 10
+	}
+	return 16
 }
 
 func xmlIllegal(r rune) bool {
