@@ -13,6 +13,7 @@ import (
 	"aggregator/fetch"
 	"aggregator/internal/baseline"
 	"aggregator/internal/eval"
+	"aggregator/internal/wiregen"
 	"aggregator/news"
 )
 
@@ -42,7 +43,7 @@ var methods = []struct {
 // runBaselines compares the methods on a generated set of items (speed,
 // and F1 on the generator's own labels) and on the labelled corpora under
 // corpusDir (F1; a missing corpus is noted, not an error).
-func runBaselines(spec genSpec, corpusDir string, reps int) ([]MethodResult, error) {
+func runBaselines(spec wiregen.Spec, corpusDir string, reps int) ([]MethodResult, error) {
 	synth, err := syntheticCorpus(spec)
 	if err != nil {
 		return nil, err
@@ -92,20 +93,20 @@ func compare(name string, c *eval.Corpus, reps int) []MethodResult {
 
 // syntheticCorpus generates spec's feeds and parses them as the fetcher
 // would, labelled with the generator's true stories.
-func syntheticCorpus(spec genSpec) (*eval.Corpus, error) {
-	g := newGenerator(spec)
+func syntheticCorpus(spec wiregen.Spec) (*eval.Corpus, error) {
+	g := wiregen.New(spec)
 	c := &eval.Corpus{Items: map[string][]news.Item{}, Labels: map[string]string{}}
 	for i := range spec.Feeds {
-		f := g.feed(i)
+		f := g.Feed(i)
 		name := fmt.Sprintf("feed-%05d", i)
-		items, err := fetch.Parse(bytes.NewReader(f.document()), name, "https://"+f.outlet.host+"/rss", 0, spec.Now)
+		items, err := fetch.Parse(bytes.NewReader(f.Document()), name, "https://"+f.Host+"/rss", 0, spec.Now)
 		if err != nil {
 			return nil, fmt.Errorf("parse generated feed %d: %w", i, err)
 		}
 		c.Feeds = append(c.Feeds, name)
 		c.Items[name] = items
-		for _, it := range f.items {
-			c.Labels[eval.Canon(it.link)] = it.story
+		for _, it := range f.Items {
+			c.Labels[eval.Canon(it.Link)] = it.Story
 		}
 	}
 	return c, nil

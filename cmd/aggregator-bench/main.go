@@ -6,10 +6,10 @@
 //	go run ./cmd/aggregator-bench [flags]
 //
 // For each feed count N it generates N feeds of M items of fictional wire
-// copy (about 3 KB of text each; a share of the items are the same wire
-// story republished by several feeds with rewritten headlines, kept or
-// dropped datelines, sign-offs, outlet furniture, summary-only and
-// copy-edited versions), gzips them, serves them from an in-process HTTP
+// copy with internal/wiregen (about 3 KB of text each; a share of the
+// items are the same wire story republished by several feeds with
+// rewritten headlines, kept or dropped datelines, sign-offs, outlet
+// furniture, summary-only and copy-edited versions), gzips them, serves them from an in-process HTTP
 // server on one 127.0.0.1 listener, and runs the aggregator in a child
 // process, so that its CPU time (getrusage) and peak RSS (VmHWM, reset
 // per phase) are its own and not the server's. The phases are:
@@ -70,6 +70,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"aggregator/internal/wiregen"
 )
 
 func main() {
@@ -191,7 +193,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "machine: %d × %s, %s %s, load average %s\n\n", res.Machine.CPUs, res.Machine.Model, res.Machine.Go, res.Machine.OS, res.Machine.LoadAvg)
 	now := time.Now().UTC()
 	if o.baselines {
-		spec := genSpec{Feeds: o.baselineFeeds, Items: o.items, Bytes: o.bytes, Dup: o.dup, Seed: o.seed, Now: now}
+		spec := wiregen.Spec{Feeds: o.baselineFeeds, Items: o.items, Bytes: o.bytes, Dup: o.dup, Seed: o.seed, Now: now}
 		res.Baselines, err = runBaselines(spec, o.corpus, o.reps)
 		if err != nil {
 			return err
@@ -199,7 +201,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		printBaselines(stdout, res.Baselines)
 	}
 	if len(o.scaling) > 0 {
-		spec := genSpec{Items: o.items, Bytes: o.bytes, Dup: o.dup, Seed: o.seed, Now: now}
+		spec := wiregen.Spec{Items: o.items, Bytes: o.bytes, Dup: o.dup, Seed: o.seed, Now: now}
 		res.Scaling = windowScaling(spec, o.scaling)
 		printScalingPoints(stdout, res.Scaling)
 	}
@@ -231,7 +233,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 func runCase(o *options, bc benchCase, now time.Time, stderr io.Writer) (*CaseResult, error) {
 	n := bc.feeds
 	start := time.Now()
-	fb, err := generateBodies(genSpec{Feeds: n, Items: bc.items, Bytes: o.bytes, Dup: o.dup, Seed: o.seed, Now: now})
+	fb, err := generateBodies(wiregen.Spec{Feeds: n, Items: bc.items, Bytes: o.bytes, Dup: o.dup, Seed: o.seed, Now: now})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"aggregator/dedupe"
 	"aggregator/fetch"
+	"aggregator/internal/wiregen"
 	"aggregator/news"
 )
 
@@ -30,17 +31,17 @@ const scaleProbe = 1000
 // order (furniture learned first, as a poll does) and times the Adds that
 // follow each of sizes: with a linear cost per poll the time per Add stays
 // flat as the window grows.
-func windowScaling(spec genSpec, sizes []int) []ScalePoint {
+func windowScaling(spec wiregen.Spec, sizes []int) []ScalePoint {
 	sizes = slices.Sorted(slices.Values(sizes))
 	total := sizes[len(sizes)-1] + scaleProbe
 	spec.Feeds = (total + spec.Items - 1) / spec.Items
-	g := newGenerator(spec)
+	g := wiregen.New(spec)
 	ix := dedupe.NewIndex(dedupe.Options{Window: 87600 * time.Hour})
 	var docs []dedupe.Doc
 	for i := range spec.Feeds {
-		f := g.feed(i)
+		f := g.Feed(i)
 		name := fmt.Sprintf("feed-%05d", i)
-		items, err := fetch.Parse(bytes.NewReader(f.document()), name, "https://"+f.outlet.host+"/rss", 0, spec.Now)
+		items, err := fetch.Parse(bytes.NewReader(f.Document()), name, "https://"+f.Host+"/rss", 0, spec.Now)
 		if err != nil {
 			panic(err) // generated feeds always parse
 		}

@@ -1,10 +1,9 @@
-package main
+package wiregen
 
 import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"time"
 )
 
 // lexicon is a fictional vocabulary: invented nouns, verbs, adjectives,
@@ -16,6 +15,8 @@ type lexicon struct {
 
 var syllables = []string{"ba", "ko", "ri", "tan", "vel", "mo", "zu", "pri", "dax", "lo", "ne", "shi",
 	"gar", "fo", "tes", "qui", "lin", "dor", "sa", "mer", "vo", "kel", "ra", "thu", "en", "ost", "ma", "pel"}
+
+var orgKinds = []string{"Council", "Authority", "Board", "Institute", "Union", "Ministry", "Bank", "Commission"}
 
 func newLexicon(seed uint64) *lexicon {
 	r := rand.New(rand.NewPCG(seed, 0x1e71c0))
@@ -31,7 +32,7 @@ func newLexicon(seed uint64) *lexicon {
 		for i := range out {
 			w := word(min, max)
 			if title {
-				w = strings.ToUpper(w[:1]) + w[1:]
+				w = upperFirst(w)
 			}
 			out[i] = w
 		}
@@ -46,12 +47,14 @@ func newLexicon(seed uint64) *lexicon {
 		places:   list(900, 2, 3, true),
 		roles:    []string{"minister", "director", "spokesperson", "chair", "analyst", "mayor", "governor", "economist", "professor", "secretary"},
 	}
-	for i := 0; i < 400; i++ {
-		lx.orgs = append(lx.orgs, fmt.Sprintf("%s %s", word(2, 3), []string{"Council", "Authority", "Board", "Institute", "Union", "Ministry", "Bank", "Commission"}[r.IntN(8)]))
-		lx.orgs[i] = strings.ToUpper(lx.orgs[i][:1]) + lx.orgs[i][1:]
+	for range 400 {
+		lx.orgs = append(lx.orgs, upperFirst(fmt.Sprintf("%s %s", word(2, 3), orgKinds[r.IntN(len(orgKinds))])))
 	}
 	return lx
 }
+
+// upperFirst capitalises the first byte of an ASCII word.
+func upperFirst(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
 
 func pick(r *rand.Rand, xs []string) string { return xs[r.IntN(len(xs))] }
 
@@ -109,35 +112,7 @@ func (lx *lexicon) sentence(r *rand.Rand, c *cast) string {
 	}
 }
 
-// story is one generated news story: the agency's full copy.
-type story struct {
-	id        string
-	cast      cast
-	headline  string
-	dateline  string
-	paras     []string // plain text paragraphs
-	published time.Time
-}
-
-// newStory writes a story of about size bytes of text.
-func (lx *lexicon) newStory(id string, seed uint64, size int, published time.Time) *story {
-	r := rand.New(rand.NewPCG(seed, 0x5707))
-	c := lx.newCast(r)
-	s := &story{id: id, cast: c, published: published}
-	s.headline = lx.headline(r, &c)
-	s.dateline = fmt.Sprintf("%s, %s %d (Wirenet) - ", strings.ToUpper(c.place), months[published.Month()-1], published.Day())
-	total := 0
-	for total < size {
-		p := lx.sentence(r, &c) + " " + lx.sentence(r, &c)
-		if r.IntN(2) == 0 {
-			p += " " + lx.sentence(r, &c)
-		}
-		s.paras = append(s.paras, p)
-		total += len(p) + 7
-	}
-	return s
-}
-
+// headline writes a headline for a story with cast c.
 func (lx *lexicon) headline(r *rand.Rand, c *cast) string {
 	switch r.IntN(4) {
 	case 0:
@@ -147,82 +122,6 @@ func (lx *lexicon) headline(r *rand.Rand, c *cast) string {
 	case 2:
 		return fmt.Sprintf("%s says %s %s will %s %s", c.person, pick(r, lx.adjs), c.topics[0], pick(r, lx.verbs), c.place)
 	default:
-		return fmt.Sprintf("%s %ss in %s after %s %s", strings.ToUpper(c.topics[0][:1])+c.topics[0][1:], pick(r, lx.verbs), c.place, pick(r, lx.adjs), c.topics[1])
+		return fmt.Sprintf("%s %ss in %s after %s %s", upperFirst(c.topics[0]), pick(r, lx.verbs), c.place, pick(r, lx.adjs), c.topics[1])
 	}
 }
-
-// outlet is a feed's publisher: its name and page furniture.
-type outlet struct {
-	name, host string
-	agency     bool // keeps datelines and adds sign-offs
-	header     string
-	footer     []string
-	atom       bool
-}
-
-func (lx *lexicon) newOutlet(i int, r *rand.Rand) outlet {
-	name := pick(r, lx.places) + " " + []string{"Courier", "Gazette", "Herald", "Post", "Chronicle", "Wire", "Times", "Observer"}[r.IntN(8)]
-	o := outlet{
-		name:   name,
-		host:   fmt.Sprintf("news%d.%s.example", i, strings.ToLower(strings.Fields(name)[0])),
-		agency: r.IntN(4) == 0,
-		atom:   r.IntN(5) == 0,
-	}
-	if r.IntN(2) == 0 {
-		o.header = fmt.Sprintf("<p><strong>%s</strong> | Your daily news from %s</p>", o.name, pick(r, lx.places))
-	}
-	o.footer = []string{
-		fmt.Sprintf("<p>Follow the %s for the latest updates. Share this article.</p>", o.name),
-		fmt.Sprintf("<p>Copyright %d %s. All rights reserved. Subscribe to our newsletter.</p>", 2031, o.name),
-	}
-	return o
-}
-
-// copyOf writes outlet o's HTML copy of s: a rewritten headline, dateline
-// kept or dropped, full, truncated or copy-edited body, sign-off and the
-// outlet's furniture. latest is the outlet's "LATEST NEWS" link list.
-func (lx *lexicon) copyOf(s *story, o *outlet, r *rand.Rand, original bool, latest string) (title, html string) {
-	title = s.headline
-	if !original {
-		switch r.IntN(5) {
-		case 0:
-			title = "UPDATE 1-" + title
-		case 1, 2:
-			title = lx.headline(r, &s.cast)
-		case 3:
-			title = title + " | " + o.name
-		}
-	}
-	paras := s.paras
-	switch k := r.IntN(20); {
-	case original:
-	case k < 4: // summary-only copy
-		paras = paras[:min(len(paras), 2+r.IntN(2))]
-	case k < 7: // copy-edited: a paragraph dropped, a word changed
-		paras = append([]string(nil), paras[:len(paras)-1]...)
-		i := r.IntN(len(paras))
-		paras[i] = strings.Replace(paras[i], " the ", " a ", 1)
-	}
-	var b strings.Builder
-	b.WriteString(o.header)
-	for i, p := range paras {
-		b.WriteString("<p>")
-		if i == 0 && (o.agency || original || r.IntN(2) == 0) {
-			b.WriteString(escapeText(s.dateline))
-		}
-		b.WriteString(escapeText(p))
-		b.WriteString("</p>\n")
-	}
-	if o.agency || original {
-		fmt.Fprintf(&b, "<p>(Reporting by %s; Editing by %s)</p>", pick(r, lx.surnames), pick(r, lx.surnames))
-	}
-	b.WriteString(latest)
-	for _, f := range o.footer {
-		b.WriteString(f)
-	}
-	return title, b.String()
-}
-
-var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
-
-func escapeText(s string) string { return textEscaper.Replace(s) }
