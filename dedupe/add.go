@@ -87,10 +87,19 @@ func (ix *Index) Prepare(doc Doc, t *Text) Doc {
 	return doc
 }
 
-// titleHash hashes the normalised words of a title; 0 for none.
+// titleHash hashes the normalised words of a title; 0 for none. Records
+// keep it (as the title's posting key): changing it needs a new record
+// version.
 func titleHash(t string) uint32 {
-	k, _ := blockKey(t, nil)
-	return uint32(k >> 32)
+	ws := appendWords(nil, foldText(t))
+	if len(ws) == 0 {
+		return 0
+	}
+	h := uint64(fnvOffset)
+	for _, w := range ws {
+		h = mix64(h ^ w)
+	}
+	return uint32((h | 1) >> 32)
 }
 
 // Add places doc in a story: an existing one it near-duplicates, else a new

@@ -16,18 +16,11 @@ type furniture struct {
 // maxFurniture bounds a feed's model; the oldest keys go first.
 const maxFurniture = 2048
 
-// blockKey hashes the normalised words of a block; 0 for a block without
-// words.
+// blockKey returns the furniture key of a text (wordsKey of its words) and
+// the words, in buf; 0 for a text without words.
 func blockKey(text string, buf []uint64) (uint64, []uint64) {
 	buf = appendWords(buf[:0], foldText(text))
-	if len(buf) == 0 {
-		return 0, buf
-	}
-	h := uint64(fnvOffset)
-	for _, w := range buf {
-		h = mix64(h ^ w)
-	}
-	return h | 1, buf
+	return wordsKey(buf), buf
 }
 
 // Learn updates the feed's furniture model with a batch of its items'

@@ -53,17 +53,29 @@ func Analyse(html string) *Text {
 		tb := &t.blocks[i]
 		tb.block, tb.nWords = b, int32(wordCount(b.text))
 		tb.w0, tb.s0 = int32(len(t.words)), int32(len(t.sents))
+		fold := foldText
+		if b.ascii {
+			fold = func(s string) string { return s } // ASCII folds to itself
+		}
 		spans = sentenceSpans(spans[:0], b.text)
 		if len(spans) == 0 {
-			t.words = appendWords(t.words, foldText(b.text))
+			t.words = appendWords(t.words, fold(b.text))
+			tb.key = wordsKey(t.words[tb.w0:])
 		}
+		bh := keyStart // the block's key, built sentence by sentence
 		for _, sp := range spans {
 			w0 := len(t.words)
-			t.words = appendWords(t.words, foldText(b.text[sp[0]:sp[1]]))
-			t.sents = append(t.sents, sentence{from: sp[0], to: sp[1], w0: int32(w0), w1: int32(len(t.words)), key: wordsKey(t.words[w0:])})
+			t.words = appendWords(t.words, fold(b.text[sp[0]:sp[1]]))
+			sh := keyStart
+			for _, w := range t.words[w0:] {
+				sh, bh = keyStep(sh, w), keyStep(bh, w)
+			}
+			t.sents = append(t.sents, sentence{from: sp[0], to: sp[1], w0: int32(w0), w1: int32(len(t.words)), key: keyEnd(sh, len(t.words)-w0)})
 		}
 		tb.w1, tb.s1 = int32(len(t.words)), int32(len(t.sents))
-		tb.key = wordsKey(t.words[tb.w0:tb.w1])
+		if len(spans) > 0 {
+			tb.key = keyEnd(bh, int(tb.w1-tb.w0))
+		}
 	}
 	return t
 }
@@ -79,17 +91,28 @@ func textOf(t *Text, html string) *Text {
 	return Analyse(html)
 }
 
-// wordsKey hashes a run of word hashes: the key blockKey gives their text;
-// 0 for none.
+// wordsKey is the furniture key of a run of word hashes (a block or a
+// sentence); 0 for none. It is a polynomial hash, built word by word by
+// keyStep, so that a block's key and its sentences' keys are built in one
+// pass, finished by keyEnd. Keys live only in memory: changing the function
+// needs no migration.
 func wordsKey(ws []uint64) uint64 {
-	if len(ws) == 0 {
+	h := uint64(keyStart)
+	for _, w := range ws {
+		h = keyStep(h, w)
+	}
+	return keyEnd(h, len(ws))
+}
+
+const keyStart uint64 = fnvOffset
+
+func keyStep(h, w uint64) uint64 { return h*0x9E3779B97F4A7C15 + w }
+
+func keyEnd(h uint64, n int) uint64 {
+	if n == 0 {
 		return 0
 	}
-	h := uint64(fnvOffset)
-	for _, w := range ws {
-		h = mix64(h ^ w)
-	}
-	return h | 1
+	return mix64(h) | 1
 }
 
 // bodyKey hashes the keys of all blocks, in order.
