@@ -135,6 +135,7 @@ type candidate struct {
 // story that also accepts it (the chaining guard), or -1 and why not.
 func (ix *Index) bestStory(fp *fingerprint) (int32, string) {
 	ix.heads.set(fp.lead)
+	ix.heads.setFull(fp.full)
 	fp.heads = &ix.heads
 	slots := ix.candidates(fp)
 	matches := ix.scratch.matches[:0]

@@ -51,7 +51,8 @@ func compareFor(fp *fingerprint, e *entry, strict bool) Figures {
 		cut = len(fp.full)
 	}
 	a := fp.full[:cut]
-	inter := intersect(a, s)
+	// every sampled value is below tau: those found in full are in a
+	inter := fp.heads.countFull(s)
 	union := len(a) + len(s) - inter
 	if union > 0 {
 		f.Resemblance = float64(inter) / float64(union)

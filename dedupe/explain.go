@@ -34,6 +34,7 @@ func (ix *Index) Explain(a, b Doc) Explanation {
 	fb := sb.analyse(ix.model(b.Feed, false), Analyse(b.HTML), b.Title, ix.opts.Shingle)
 	var hs headSets
 	hs.set(fa.lead)
+	hs.setFull(fa.full)
 	fa.heads = &hs
 	var eb entry
 	eb.setFingerprint(&fb)

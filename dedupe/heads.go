@@ -1,5 +1,7 @@
 package dedupe
 
+import "slices"
+
 // headSets answer which head shingles two documents share, for the lead
 // agreement and the containment of a short text in a stored head: a set
 // of the new document's head (filled once per document) and one of the
@@ -9,6 +11,35 @@ type headSets struct {
 	head   []uint16 // the new document's head, 16 bits of each hash
 	inHead u16set
 	stored u16set
+	// The new document's shingles, whole (full) and as a set of their top
+	// 16 bits (inFull), for counting the stored samples found in them.
+	full   []uint32
+	inFull u16set
+}
+
+// setFull makes full (sorted, distinct) the new document's shingles.
+func (hs *headSets) setFull(full []uint32) {
+	for _, v := range hs.full {
+		hs.inFull[v>>22] &^= 1 << (v >> 16 & 63)
+	}
+	hs.full = full
+	for _, v := range full {
+		hs.inFull[v>>22] |= 1 << (v >> 16 & 63)
+	}
+}
+
+// countFull counts the values of sample found in the new document's
+// shingles: the bit set rules most out, a binary search confirms the rest.
+func (hs *headSets) countFull(sample []uint32) int {
+	n := 0
+	for _, v := range sample {
+		if hs.inFull[v>>22]&(1<<(v>>16&63)) != 0 {
+			if _, ok := slices.BinarySearch(hs.full, v); ok {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // set makes lead (the first headLen shingle hashes) the new head.

@@ -72,3 +72,33 @@ func TestHeadSetsMatchReference(t *testing.T) {
 		}
 	}
 }
+
+// TestCountFull checks the bit-set count against the merge of two sorted
+// lists, over sets refilled many times (so that emptying is tested too).
+func TestCountFull(t *testing.T) {
+	r := rand.New(rand.NewPCG(10, 11))
+	var hs headSets
+	sorted := func(n, span int) []uint32 {
+		vs := make([]uint32, n)
+		for i := range vs {
+			vs[i] = uint32(r.IntN(span))<<16 | uint32(r.IntN(1<<16))
+		}
+		slices.Sort(vs)
+		return slices.Compact(vs)
+	}
+	for range 2000 {
+		span := 1 + r.IntN(1<<16)
+		full := sorted(r.IntN(600), span)
+		hs.setFull(full)
+		for range 3 {
+			sample := sorted(r.IntN(sampleLen+1), span)
+			if got, want := hs.countFull(sample), intersect(full, sample); got != want {
+				t.Fatalf("countFull %d, want %d", got, want)
+			}
+		}
+	}
+	hs.setFull(nil)
+	if hs.inFull != (u16set{}) {
+		t.Fatal("full set not emptied")
+	}
+}
