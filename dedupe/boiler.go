@@ -67,7 +67,38 @@ func datelinePrefix(p string, max int, caps bool) bool {
 
 // isSignOff reports whether a whole block is a credit or sign-off.
 func isSignOff(s string) bool {
-	return len(s) < 300 && signOffBlock.MatchString(s[:min(len(s), 40)])
+	if len(s) >= 300 {
+		return false
+	}
+	s = s[:min(len(s), 40)]
+	return maySignOff(s) && signOffBlock.MatchString(s)
+}
+
+// maySignOff reports whether s could match signOffBlock, cheaply: each of
+// its cases starts with "(", white space, "©", a dash or one of
+// signOffWords, or holds a "/". Most blocks are ruled out without running the regexp.
+func maySignOff(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch {
+	case s[0] == '(' || s[0] == '-' || isSpace(s[0]) || s[0] == '\v' || strings.IndexByte(s, '/') >= 0,
+		strings.HasPrefix(s, "©"), strings.HasPrefix(s, "–"), strings.HasPrefix(s, "—"):
+		return true
+	}
+	end := 0
+	for end < len(s) && end < 12 && isASCIILetter(s[end]) {
+		end++
+	}
+	var w [12]byte
+	return signOffWords[string(lowerASCII(w[:0], s[:end]))]
+}
+
+// signOffWords are the first words of the cases of signOffBlock that start
+// with a word.
+var signOffWords = map[string]bool{
+	"additional": true, "reporting": true, "writing": true, "editing": true, "edited": true,
+	"compiled": true, "translated": true, "written": true, "copyright": true, "all": true,
 }
 
 // stripSignOff removes sign-offs at the end of the last block (only its

@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -261,5 +262,24 @@ func TestExplainString(t *testing.T) {
 	x := ix.Explain(doc("a", "f", 0, page(p...)), doc("b", "g", 0, page(p[:4]...)))
 	if !x.Match || !strings.Contains(x.String(), "decision: same story") {
 		t.Errorf("Explain:\n%v", x)
+	}
+}
+
+// TestMaySignOff checks the cheap filter against the regexp it spares:
+// whatever the regexp matches, the filter must let through.
+func TestMaySignOff(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 13))
+	parts := []string{"(", ")", " ", "©", "(c) ", "–", "—", "-", "--", "/", "ab", "cd/ef", "Reporting", "reporting",
+		"WRITING", "Additional", " by ", "\t", "\v", "\u00a0", "by", "Copyright", "copyrighted", "All rights reserved", "all", "The", "x", ".", "é", "IANS", "mk/ab"}
+	for range 200_000 {
+		var b strings.Builder
+		for n := 1 + r.IntN(5); n > 0; n-- {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		s := b.String()
+		s = s[:min(len(s), 40)]
+		if signOffBlock.MatchString(s) && !maySignOff(s) {
+			t.Fatalf("maySignOff(%q) = false, but the regexp matches", s)
+		}
 	}
 }
