@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"aggregator/dedupe"
@@ -71,14 +72,12 @@ func (pe *pending) docOf() dedupe.Doc {
 	return docOf(pe.item)
 }
 
-// ingest dedupes the fetched items and writes each feed's results in one
-// transaction. Only a failing store is returned as an error; the feed's
-// failure is recorded in its report.
-func (p *Pipeline) ingest(ctx context.Context, results []fetched, due []int, rep *Report, now time.Time) error {
-	// What was fetched is stored even when the poll is cancelled meanwhile
-	// (a shutdown's grace period ending): the writes are short, and
-	// dropping them would only mean fetching it all again.
-	ctx = context.WithoutCancel(ctx)
+// ingest dedupes a chunk's fetched items and returns each feed's batch for
+// the writer; rebuild is set when dedupe failed and the index must be
+// rebuilt from the store once the batches are written. Only a failing
+// store is returned as an error; a feed's failure is recorded in its
+// report.
+func (p *Pipeline) ingest(ctx context.Context, results []fetched, due []int, rep *Report, now time.Time) (out []feedBatch, rebuild bool, err error) {
 	batches := make(map[int][]*pending, len(due))
 	for _, i := range due {
 		res := &results[i].res
@@ -99,7 +98,7 @@ func (p *Pipeline) ingest(ctx context.Context, results []fetched, due []int, rep
 			continue
 		}
 		if err := results[i].err; err != nil {
-			return err
+			return nil, false, err
 		}
 		batches[i] = results[i].items
 	}
@@ -112,9 +111,23 @@ func (p *Pipeline) ingest(ctx context.Context, results []fetched, due []int, rep
 				}
 			}
 		}
-		defer p.rebuildAfterPanic(ctx)
+		rebuild = true
 	}
-	return p.write(ctx, results, batches, due, rep, now)
+	out = make([]feedBatch, 0, len(due))
+	for _, i := range due {
+		b := store.Batch{State: results[i].res.State, Now: now}
+		if items, ok := batches[i]; ok {
+			b.Carried = make([]string, 0, len(items))
+			for _, pe := range items {
+				b.Carried = append(b.Carried, pe.id)
+				if pe.changed() {
+					b.Items = append(b.Items, p.entry(pe))
+				}
+			}
+		}
+		out = append(out, feedBatch{feedIdx: i, Batch: b})
+	}
+	return out, rebuild, nil
 }
 
 // safePlace runs place, turning a panic inside dedupe into an error so
@@ -127,14 +140,6 @@ func (p *Pipeline) safePlace(ctx context.Context, batches map[int][]*pending, du
 	}()
 	p.place(ctx, batches, due, rep)
 	return nil
-}
-
-// rebuildAfterPanic restores the dedupe window from the store, since a
-// panic may have left the index half-changed.
-func (p *Pipeline) rebuildAfterPanic(ctx context.Context) {
-	if err := p.rebuild(ctx); err != nil {
-		p.log.Error("rebuild dedupe window", "err", err)
-	}
 }
 
 // classify drops repeats within one document and looks up which items the
@@ -231,35 +236,68 @@ func (p *Pipeline) linkedStories(ctx context.Context, fresh []*pending) map[stri
 	return byLink
 }
 
-// write stores each feed's state and items in one transaction. After a
-// failed transaction the dedupe window is rebuilt from the store, so that
-// memory never holds what the store lacks; the feed's state was not saved,
-// so its items are fetched again at the next poll.
-func (p *Pipeline) write(ctx context.Context, results []fetched, batches map[int][]*pending, due []int, rep *Report, now time.Time) error {
-	failed := false
-	for _, i := range due {
-		b := store.Batch{State: results[i].res.State, Now: now}
-		if items, ok := batches[i]; ok {
-			b.Carried = make([]string, 0, len(items))
-			for _, pe := range items {
-				b.Carried = append(b.Carried, pe.id)
-				if pe.changed() {
-					b.Items = append(b.Items, p.entry(pe))
+// feedBatch is one feed's batch for the store.
+type feedBatch struct {
+	feedIdx int
+	store.Batch
+}
+
+// writer applies the chunks' batches in order on a goroutine of its own,
+// while the poll places the next chunk. Each feed's state and items go in
+// one transaction. A failed transaction marks the feed failed in the
+// report (its state was not saved, so its items are fetched again at the
+// next poll) and sets failed: the poll then waits for the writer (sync)
+// and rebuilds the dedupe window from the store, so that memory never
+// holds what the store lacks.
+type writer struct {
+	in     chan writeJob
+	done   chan struct{}
+	failed atomic.Bool
+}
+
+// writeJob is a chunk's batches, or with synced a request to report when
+// everything before it is written.
+type writeJob struct {
+	batches []feedBatch
+	synced  chan struct{}
+}
+
+// startWriter starts the writer of one poll; close it with stop. What was
+// fetched is stored even when the poll is cancelled meanwhile (a
+// shutdown's grace period ending): the writes are short, and dropping them
+// would only mean fetching it all again.
+func (p *Pipeline) startWriter(ctx context.Context, rep *Report) *writer {
+	ctx = context.WithoutCancel(ctx)
+	w := &writer{in: make(chan writeJob, 1), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for job := range w.in {
+			for _, fb := range job.batches {
+				if err := p.store.Apply(ctx, fb.Batch); err != nil {
+					fr := &rep.Feeds[fb.feedIdx]
+					fr.Status, fr.Err = StatusFailed, fmt.Errorf("store %s: %w", fr.Name, err)
+					w.failed.Store(true)
 				}
 			}
+			if job.synced != nil {
+				close(job.synced)
+			}
 		}
-		if err := p.store.Apply(ctx, b); err != nil {
-			rep.Feeds[i].Status = StatusFailed
-			rep.Feeds[i].Err = fmt.Errorf("store %s: %w", rep.Feeds[i].Name, err)
-			failed = true
-		}
-	}
-	if failed {
-		if err := p.rebuild(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
+	}()
+	return w
+}
+
+// sync waits until every batch sent before it is written.
+func (w *writer) sync() {
+	ch := make(chan struct{})
+	w.in <- writeJob{synced: ch}
+	<-ch
+}
+
+// stop writes what was sent and ends the writer.
+func (w *writer) stop() {
+	close(w.in)
+	<-w.done
 }
 
 func (p *Pipeline) entry(pe *pending) (e store.Entry) {

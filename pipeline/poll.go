@@ -121,20 +121,53 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (*Report, error) 
 	if len(chunks) > 0 {
 		next = fetchChunk(chunks[0])
 	}
+	w := p.startWriter(ctx, rep)
 	for k, chunk := range chunks {
 		got := <-next
 		if k+1 < len(chunks) {
 			next = fetchChunk(chunks[k+1])
 		}
-		if err := p.ingest(ctx, got, chunk, rep, now); err != nil {
+		batches, rebuild, err := p.ingest(context.WithoutCancel(ctx), got, chunk, rep, now)
+		if err == nil {
+			w.in <- writeJob{batches: batches}
+			err = p.settleWrites(ctx, w, rebuild)
+		}
+		if err != nil {
+			w.stop()
 			if k+1 < len(chunks) {
 				<-next // no fetch outlives the poll
 			}
 			return rep, err
 		}
 	}
+	w.stop()
+	if err := p.settleWrites(ctx, w, false); err != nil {
+		return rep, err
+	}
 	p.purge(ctx, now)
 	return rep, ctx.Err()
+}
+
+// settleWrites rebuilds the dedupe window from the store once everything
+// sent to w is written, when a write failed or force is set (dedupe
+// panicked); else it returns at once. A stopped writer counts as synced.
+func (p *Pipeline) settleWrites(ctx context.Context, w *writer, force bool) error {
+	if !force && !w.failed.Load() {
+		return nil
+	}
+	select {
+	case <-w.done:
+	default:
+		w.sync()
+	}
+	failed := w.failed.Swap(false)
+	if err := p.rebuild(context.WithoutCancel(ctx)); err != nil {
+		if failed {
+			return err // the store fails: the poll cannot go on
+		}
+		p.log.Error("rebuild dedupe window", "err", err)
+	}
+	return nil
 }
 
 // DefaultChunkFeeds is how many feeds a poll fetches before it dedupes and
