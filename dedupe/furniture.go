@@ -82,6 +82,20 @@ func (ix *Index) LearnTexts(feed string, ts []*Text) {
 	m.trim()
 }
 
+// ShareModels makes the furniture models of from those of ix too (the
+// models are shared, not copied: both indexes must not be used for the same
+// feed at once), so that an index rebuilt from records keeps what the old
+// one learned.
+func (ix *Index) ShareModels(from *Index) {
+	from.modelMu.RLock()
+	defer from.modelMu.RUnlock()
+	ix.modelMu.Lock()
+	defer ix.modelMu.Unlock()
+	for feed, m := range from.furniture {
+		ix.furniture[feed] = m
+	}
+}
+
 // model returns the furniture model of feed; nil when it has none, unless
 // create is set.
 func (ix *Index) model(feed string, create bool) *furniture {

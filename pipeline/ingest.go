@@ -187,6 +187,7 @@ func (p *Pipeline) place(ctx context.Context, batches map[int][]*pending, due []
 				fresh = append(fresh, pe)
 			case pe.changed():
 				p.index.Update(pe.docOf())
+				pe.doc = dedupe.Doc{} // its analysis is no longer needed
 				rep.Feeds[i].Updated++
 			}
 		}
@@ -198,6 +199,7 @@ func (p *Pipeline) place(ctx context.Context, batches map[int][]*pending, due []
 	for _, pe := range fresh {
 		rep.Feeds[pe.feedIdx].New++
 		doc := pe.docOf()
+		pe.doc = dedupe.Doc{} // its analysis is no longer needed
 		if sid, ok := byLink[pe.item.CanonicalLink]; ok && pe.item.CanonicalLink != "" {
 			p.index.Join(doc, sid)
 			pe.storyID = sid
@@ -268,7 +270,7 @@ type writeJob struct {
 // would only mean fetching it all again.
 func (p *Pipeline) startWriter(ctx context.Context, rep *Report) *writer {
 	ctx = context.WithoutCancel(ctx)
-	w := &writer{in: make(chan writeJob, 1), done: make(chan struct{})}
+	w := &writer{in: make(chan writeJob), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		for job := range w.in {

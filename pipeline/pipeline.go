@@ -5,6 +5,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -116,20 +117,35 @@ func (p *Pipeline) settle() {
 
 // rebuild restores the dedupe window from the store. Callers hold mu or
 // own p exclusively.
+//
+// An item whose record cannot be restored (a record of another version, or
+// the empty one stored when dedupe failed on the item) stays in the store
+// and its story but not in the window: later copies of it found a story
+// of their own. Such items are counted in a warning; they never stop the
+// rebuild. The feeds' furniture models carry over from the index rebuilt.
 func (p *Pipeline) rebuild(ctx context.Context) error {
 	ix := dedupe.NewIndex(dedupe.Options{Window: p.run.Window})
+	if p.index != nil {
+		ix.ShareModels(p.index)
+	}
 	var since time.Time
 	if p.run.Window > 0 {
 		since = p.now().Add(-p.run.Window)
 	}
+	var bad int
+	var first error
 	err := p.store.Window(ctx, since, func(w store.WindowItem) error {
 		if err := ix.Restore(w.ID, w.Feed, w.StoryID, w.Published, w.Record); err != nil {
-			return fmt.Errorf("restore item %s: %w", w.ID, err)
+			bad++
+			first = cmp.Or(first, err)
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("rebuild dedupe window: %w", err)
+	}
+	if bad > 0 {
+		p.log.Warn("dedupe window rebuilt without items whose records are unreadable", "items", bad, "first", first)
 	}
 	p.index = ix
 	return nil

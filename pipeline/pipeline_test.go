@@ -359,3 +359,23 @@ func TestChunkAfterFailedWrite(t *testing.T) {
 		t.Fatalf("want one story of two members, got %v", shape(ss))
 	}
 }
+
+// TestUnreadableRecord: an item stored with a record dedupe cannot read
+// (the empty one stored when dedupe failed on it) does not stop the
+// pipeline from starting, and a new copy of it is stored.
+func TestUnreadableRecord(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	it := item("agency", "a1", "Harbour board closes eastern pier", harbour, t0)
+	id := news.ItemID(it.Feed, it.Key())
+	err := db.Apply(context.Background(), store.Batch{State: news.FeedState{Name: "agency"}, Now: t0,
+		Items: []store.Entry{{StoredItem: news.StoredItem{Item: it, ID: id, StoryID: news.StoryID(id)}, Record: []byte{}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFake()
+	f.items["outlet"] = []news.Item{item("outlet", "o1", "Pier to shut", harbour, t0.Add(time.Hour))}
+	p := newPipeline(t, db, f, "agency", "outlet")
+	if rep := poll(t, p, false); rep.Feeds[1].Status != StatusOK || rep.Feeds[1].New != 1 {
+		t.Fatalf("poll after an unreadable record: %+v", rep.Feeds[1])
+	}
+}

@@ -28,6 +28,7 @@ type childSpec struct {
 	CPUProfile  string        `json:"cpuprofile"`
 	Window      time.Duration `json:"window"`
 	MaxItems    int           `json:"max_items"`
+	Chunk       int           `json:"chunk"`
 }
 
 // Phase is one measured poll cycle (or the restart) of a case.
@@ -104,7 +105,7 @@ type bench struct {
 
 func phases(ctx context.Context, spec childSpec, log *slog.Logger) (*CaseResult, error) {
 	b := &bench{spec: spec, log: log, path: filepath.Join(spec.Dir, "bench.db")}
-	b.cfg = pipeline.Config{Window: spec.Window}
+	b.cfg = pipeline.Config{Window: spec.Window, ChunkFeeds: spec.Chunk}
 	for i := range spec.Feeds {
 		b.cfg.Feeds = append(b.cfg.Feeds, pipeline.Feed{Name: fmt.Sprintf("feed-%05d", i), URL: fmt.Sprintf("%s/f/%d.xml", spec.Server, i)})
 	}

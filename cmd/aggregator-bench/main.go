@@ -35,6 +35,8 @@
 //	--dup F             share of items that copy a wire story (default 0.4)
 //	--concurrency C     fetch.Options.Concurrency (default 16, the fetcher's default)
 //	--window D          dedupe window (default 72h)
+//	--chunk N           pipeline.Config.ChunkFeeds: feeds fetched, deduped and stored together
+//	                    (default 0: the pipeline's default)
 //	--max-items K       stories published (default 200)
 //	--dir DIR           where the temporary stores go (default $TMPDIR)
 //	--json FILE         also write the results as JSON to FILE
@@ -99,6 +101,7 @@ type options struct {
 	dup                  float64
 	concurrency          int
 	window               time.Duration
+	chunk                int
 	maxItems             int
 	dir, jsonOut, cpuOut string
 	baselines            bool
@@ -117,6 +120,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.dup, "dup", 0.4, "share of items that copy a wire story")
 	fs.IntVar(&o.concurrency, "concurrency", 16, "fetches in flight")
 	fs.DurationVar(&o.window, "window", 72*time.Hour, "dedupe window")
+	fs.IntVar(&o.chunk, "chunk", 0, "feeds per chunk of a poll (0: the pipeline's default)")
 	fs.IntVar(&o.maxItems, "max-items", 200, "stories published")
 	fs.StringVar(&o.dir, "dir", os.TempDir(), "directory for the temporary stores")
 	fs.StringVar(&o.jsonOut, "json", "", "write the results as JSON to this file")
@@ -249,7 +253,7 @@ func runCase(o *options, bc benchCase, now time.Time, stderr io.Writer) (*CaseRe
 	}
 	defer os.RemoveAll(dir)
 	spec := childSpec{Server: srv.url, Feeds: n, Items: bc.items, Concurrency: o.concurrency, Dir: dir,
-		Window: o.window, MaxItems: o.maxItems}
+		Window: o.window, MaxItems: o.maxItems, Chunk: o.chunk}
 	if o.cpuOut != "" {
 		ext := filepath.Ext(o.cpuOut)
 		spec.CPUProfile = fmt.Sprintf("%s-%dx%d%s", strings.TrimSuffix(o.cpuOut, ext), n, bc.items, ext)
