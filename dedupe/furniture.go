@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -45,8 +46,9 @@ func (ix *Index) LearnTexts(feed string, ts []*Text) {
 	if len(ts) < need {
 		return
 	}
-	df := make(map[uint64]int)
-	seen := make(map[uint64]bool)
+	// Each body's distinct keys, sorted and counted in runs: cheaper than
+	// maps for the thousands of keys of a feed.
+	var keys, body []uint64
 	bodies := make(map[uint64]bool, len(ts))
 	for _, t := range ts {
 		// A feed that lists one story twice (under two sections) repeats
@@ -57,27 +59,37 @@ func (ix *Index) LearnTexts(feed string, ts []*Text) {
 		} else {
 			bodies[sig] = true
 		}
-		clear(seen)
+		body = body[:0]
 		for i := range t.blocks {
 			b := &t.blocks[i]
-			if k := b.key; k != 0 && !seen[k] {
-				seen[k] = true
-				df[k]++
+			if b.key != 0 {
+				body = append(body, b.key)
 			}
 			for _, sen := range t.sents[b.s0:b.s1] {
-				if k := sen.key; k != 0 && !seen[k] && sen.w1-sen.w0 >= minSentenceWords {
-					seen[k] = true
-					df[k]++
+				if sen.key != 0 && sen.w1-sen.w0 >= minSentenceWords {
+					body = append(body, sen.key)
 				}
 			}
 		}
+		slices.Sort(body)
+		keys = append(keys, slices.Compact(body)...)
+	}
+	slices.Sort(keys)
+	var learned []uint64
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j] == keys[i] {
+			j++
+		}
+		if j-i >= need {
+			learned = append(learned, keys[i])
+		}
+		i = j
 	}
 	m := ix.model(feed, true)
 	m.gen++
-	for k, n := range df {
-		if n >= need {
-			m.blocks[k] = m.gen
-		}
+	for _, k := range learned {
+		m.blocks[k] = m.gen
 	}
 	m.trim()
 }

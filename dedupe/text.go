@@ -51,7 +51,8 @@ func Analyse(html string) *Text {
 	var spans [][2]int32
 	for i, b := range bs {
 		tb := &t.blocks[i]
-		tb.block, tb.nWords = b, int32(wordCount(b.text))
+		// a block's text is folded: single spaces, none at either end
+		tb.block, tb.nWords = b, int32(strings.Count(b.text, " ")+1)
 		tb.w0, tb.s0 = int32(len(t.words)), int32(len(t.sents))
 		fold := foldText
 		if b.ascii {
