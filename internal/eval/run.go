@@ -17,6 +17,14 @@ type Deduper interface {
 	Update(doc dedupe.Doc)
 }
 
+// textDeduper is a Deduper that reads each body once, as the pipeline
+// calls *dedupe.Index: analysed bodies for Learn, documents prepared before
+// they are placed.
+type textDeduper interface {
+	LearnTexts(feed string, ts []*dedupe.Text)
+	Prepare(doc dedupe.Doc, t *dedupe.Text) dedupe.Doc
+}
+
 // Placement is where a run put one item.
 type Placement struct {
 	Item     news.Item
@@ -26,7 +34,7 @@ type Placement struct {
 }
 
 // Run polls the corpus once through d as the pipeline does: Learn for every
-// feed with items, then every item sorted by publish time, then feed order,
+// feed with items (on bodies analysed once, when d reads Texts), then every item sorted by publish time, then feed order,
 // then id; an item whose canonical link was seen is joined to that story,
 // a known id is updated, any other item is added. It returns the
 // placements in the order made.
@@ -35,7 +43,9 @@ func Run(c *Corpus, d Deduper) []Placement {
 		item news.Item
 		id   string
 		feed int
+		text *dedupe.Text
 	}
+	td, texts := d.(textDeduper)
 	var q []queued
 	for fi, name := range c.Feeds {
 		items := c.Items[name]
@@ -43,11 +53,19 @@ func Run(c *Corpus, d Deduper) []Placement {
 			continue
 		}
 		bodies := make([]string, len(items))
+		ts := make([]*dedupe.Text, len(items))
 		for i := range items {
 			bodies[i] = items[i].Body()
-			q = append(q, queued{items[i], news.ItemID(name, items[i].Key()), fi})
+			if texts {
+				ts[i] = dedupe.Analyse(bodies[i])
+			}
+			q = append(q, queued{items[i], news.ItemID(name, items[i].Key()), fi, ts[i]})
 		}
-		d.Learn(name, bodies)
+		if texts {
+			td.LearnTexts(name, ts)
+		} else {
+			d.Learn(name, bodies)
+		}
 	}
 	slices.SortStableFunc(q, func(a, b queued) int {
 		if c := a.item.Published.Compare(b.item.Published); c != 0 {
@@ -60,6 +78,9 @@ func Run(c *Corpus, d Deduper) []Placement {
 	var out []Placement
 	for _, e := range q {
 		doc := dedupe.Doc{ID: e.id, Feed: e.item.Feed, Title: e.item.Title, HTML: e.item.Body(), Published: e.item.Published}
+		if texts {
+			doc = td.Prepare(doc, e.text)
+		}
 		p := Placement{Item: e.item, ID: e.id}
 		switch st, seen := byID[e.id]; {
 		case seen:
