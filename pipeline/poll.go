@@ -108,8 +108,8 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (*Report, error) 
 		}
 		due = append(due, i)
 	}
-	// While the writer places and stores one chunk, the next one is
-	// fetched and analysed.
+	// While the writer stores one chunk, the next one is fetched, analysed
+	// and placed: at most two chunks' items are held at once.
 	chunks := slices.Collect(slices.Chunk(due, p.chunkSize()))
 	fetchChunk := func(chunk []int) <-chan []fetched {
 		ch := make(chan []fetched, 1)
@@ -124,17 +124,18 @@ func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (*Report, error) 
 	w := p.startWriter(ctx, rep)
 	for k, chunk := range chunks {
 		got := <-next
-		if k+1 < len(chunks) {
-			next = fetchChunk(chunks[k+1])
-		}
+		next = nil
 		batches, rebuild, err := p.ingest(context.WithoutCancel(ctx), got, chunk, rep, now)
 		if err == nil {
 			w.in <- writeJob{batches: batches}
+			if k+1 < len(chunks) {
+				next = fetchChunk(chunks[k+1])
+			}
 			err = p.settleWrites(ctx, w, rebuild)
 		}
 		if err != nil {
 			w.stop()
-			if k+1 < len(chunks) {
+			if next != nil {
 				<-next // no fetch outlives the poll
 			}
 			return rep, err
