@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -75,31 +76,85 @@ func benchBatch(n int) Batch {
 	return batch(feed, now, items...)
 }
 
-// BenchmarkApply measures ingesting polls of 50 new realistic items.
+// BenchmarkApply measures ingesting polls of 50 new realistic items, 20
+// feeds in turn: each poll also marks the feed's previous 50 items as no
+// longer carried.
 func BenchmarkApply(b *testing.B) {
+	benchApply(b, benchBatch, 1)
+}
+
+// BenchmarkApplyFirstPoll measures a first poll: every batch is another
+// feed's first, 50 new items (-benchtime 1000x is 1,000 feeds, 50,000
+// items).
+func BenchmarkApplyFirstPoll(b *testing.B) {
+	benchApply(b, firstPollBatch, 1)
+}
+
+// BenchmarkApplyAll is BenchmarkApply with the batches of 20 feeds (1,000
+// items) written by one ApplyAll.
+func BenchmarkApplyAll(b *testing.B) {
+	benchApply(b, benchBatch, 20)
+}
+
+// BenchmarkApplyAllFirstPoll is BenchmarkApplyFirstPoll with the batches of
+// 20 feeds written by one ApplyAll.
+func BenchmarkApplyAllFirstPoll(b *testing.B) {
+	benchApply(b, firstPollBatch, 20)
+}
+
+// firstPollBatch is benchBatch n with a feed of its own.
+func firstPollBatch(n int) Batch {
+	bt := benchBatch(n)
+	feed := fmt.Sprintf("first%04d", n)
+	bt.State.Name = feed
+	for i := range bt.Items {
+		bt.Items[i].Feed = feed
+	}
+	return bt
+}
+
+// benchApply writes the batches build returns for 0, 1, 2, ..., one per
+// iteration: with Apply when group is 1, else group at a time with
+// ApplyAll (group divides 200). It reports items per second of wall time
+// and CPU microseconds per item (CPU time counts every thread, the
+// kernel's work for the process included); building the batches is not
+// counted in either.
+func benchApply(b *testing.B, build func(n int) Batch, group int) {
 	db := openTest(b, filepath.Join(b.TempDir(), "bench.db"))
 	ctx := context.Background()
 	const pre = 200 // batches built ahead, so that building is not timed
 	batches := make([]Batch, pre)
-	n := 0
-	items := 0
-	start := time.Now()
-	var building time.Duration
+	n, items := 0, 0
+	start, cpu0 := time.Now(), cpuTime(b)
+	var building, buildingCPU time.Duration
 	for b.Loop() {
 		if n%pre == 0 {
-			t := time.Now()
+			t, c := time.Now(), cpuTime(b)
 			for i := range batches {
-				batches[i] = benchBatch(n + i)
+				batches[i] = build(n + i)
 			}
 			building += time.Since(t)
+			buildingCPU += cpuTime(b) - c
 		}
-		if err := db.Apply(ctx, batches[n%pre]); err != nil {
+		n++
+		if n%group != 0 {
+			continue
+		}
+		bs := batches[(n-group)%pre : (n-1)%pre+1]
+		if group == 1 {
+			if err := db.Apply(ctx, bs[0]); err != nil {
+				b.Fatal(err)
+			}
+		} else if err := errors.Join(db.ApplyAll(ctx, bs)...); err != nil {
 			b.Fatal(err)
 		}
-		items += len(batches[n%pre].Items)
-		n++
+		for _, bt := range bs {
+			items += len(bt.Items)
+		}
 	}
+	cpu := cpuTime(b) - cpu0 - buildingCPU
 	b.ReportMetric(float64(items)/(time.Since(start)-building).Seconds(), "items/s")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(items), "cpu-µs/item")
 }
 
 // BenchmarkWindow100k measures rebuilding a dedupe window of 100,000 items
@@ -138,6 +193,31 @@ func BenchmarkWindow100k(b *testing.B) {
 	// CPU time (user+system, all threads) is steadier than wall time on a
 	// shared machine.
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(rebuilds), "cpu-ms/rebuild")
+}
+
+// BenchmarkStories measures listing the 200 newest stories with all their
+// members, as the daemon does after every poll, from 50,000 items.
+func BenchmarkStories(b *testing.B) {
+	db := openTest(b, filepath.Join(b.TempDir(), "stories.db"))
+	ctx := context.Background()
+	for n := range 1000 {
+		if err := db.Apply(ctx, benchBatch(n)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu0 := cpuTime(b)
+	lists := 0
+	for b.Loop() {
+		ss, err := db.Stories(ctx, Query{Limit: 200})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(ss) != 200 {
+			b.Fatalf("%d stories, want 200", len(ss))
+		}
+		lists++
+	}
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(lists), "cpu-µs/list")
 }
 
 // cpuTime returns the user and system CPU time the process has used.

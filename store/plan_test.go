@@ -14,6 +14,7 @@ func TestQueryPlans(t *testing.T) {
 		want      []string // substrings the plan must contain
 	}{
 		{"known", knownSQL, []string{"USING INDEX sqlite_autoindex_items_1 (id=?)"}},
+		{"apply's lookup", lookupSQL, []string{"USING INDEX sqlite_autoindex_items_1 (id=?)"}},
 		{"by link", byLinkSQL, []string{"items_by_link (canonical_link=?)"}},
 		{"window", windowSQL, []string{"item_records_by_window (window_at>?)", "COVERING INDEX items_window (seq=?)"}},
 		{"uncarry", uncarrySQL, []string{"items_by_feed (feed=? AND in_feed=?)"}},

@@ -9,6 +9,17 @@ const (
 	knownSQL = `SELECT id, story_id, content_hash FROM items
 		WHERE id IN (SELECT value FROM json_each(?1))`
 
+	// lookupSQL: ?1 item ids; what Apply needs of the stored rows.
+	lookupSQL = `SELECT id, seq, story_id, content_hash, first_seen FROM items
+		WHERE id IN (SELECT value FROM json_each(?1))`
+
+	// bumpStoriesSQL: ?1 story ids, ?2 now. Creates the stories that do not
+	// exist and moves the updated time of the others up to now. ("WHERE
+	// true" tells the parser that ON CONFLICT is the upsert's.)
+	bumpStoriesSQL = `INSERT INTO stories (id, created, updated)
+		SELECT value, ?2, ?2 FROM json_each(?1) WHERE true
+		ON CONFLICT (id) DO UPDATE SET updated = max(updated, excluded.updated)`
+
 	// byLinkSQL: ?1 canonical links; the first stored item of a link wins.
 	byLinkSQL = `SELECT canonical_link, story_id FROM items
 		WHERE seq IN (SELECT min(seq) FROM items

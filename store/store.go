@@ -5,8 +5,9 @@
 //
 // The store never invents identities: item ids are news.ItemID and story ids
 // news.StoryID, both computed by the caller. All of one poll's results for a
-// feed are written in a single transaction (DB.Apply), so a process killed at
-// any moment leaves a database that opens consistent.
+// feed are written in a single transaction (DB.Apply), or in a savepoint of
+// one shared by several feeds (DB.ApplyAll), so a process killed at any
+// moment leaves a database that opens consistent.
 //
 // The database runs in WAL mode with one writer connection and a separate
 // pool of read-only connections, so readers (HTTP handlers listing stories)
@@ -32,9 +33,21 @@ import (
 // connection (or process) before failing with SQLITE_BUSY.
 const busyTimeout = 10 * time.Second
 
-// mmapBytes is how much of the file each reader maps: address space, not
-// memory; pages are shared with the OS page cache.
-const mmapBytes = 1 << 30
+// The writer's pages. A checkpoint copies the WAL into the database once
+// walCheckpointPages pages have been appended to it (SQLite's default is
+// 1,000; with 10,000 the WAL file grows to about 40 MB), and a page that
+// several transactions changed in between is copied once. With random item
+// ids, links and story ids, every new item changes a page of each of four
+// indexes, so that most transactions rewrite pages the last ones wrote:
+// BenchmarkApplyFirstPoll took 102 CPU-µs an item with 1,000 pages, 89 with
+// 4,000, 83 with 10,000 and 80 with 20,000.
+const walCheckpointPages = 10_000
+
+// writerCacheKiB is the writer's page cache, SQLite's default: Apply ran no
+// faster with 16 MiB, which cost 30 MB of resident memory
+// (BenchmarkApplyFirstPoll's peak: 145 MB, 111 MB with the default).
+// ApplyAll raises it while it runs (applyAllCacheKiB).
+const writerCacheKiB = 2000
 
 // readConns is the size of the read pool. Readers in WAL mode do not block
 // each other or the writer; the machine is small, so a few suffice.
@@ -119,9 +132,12 @@ func diagnose(path string) string {
 
 // dsn builds the driver's data source name for path. The writer takes its
 // write lock at BEGIN (_txlock=immediate) so that a transaction never fails
-// half-way on a lock upgrade. Readers are query-only and map the file into
-// memory (mmap_size): rebuilding the window then costs a third of the wall
-// time it costs with a read system call per page (BenchmarkWindow100k).
+// half-way on a lock upgrade. Readers are query-only. No connection maps
+// the file into memory (mmap_size 0): a mapped reader made rebuilding the
+// window no faster (BenchmarkWindow100k, 100,000 items: 320 CPU-ms with a
+// 1 GiB map, 315-345 without) and Stories no faster, but every page a reader
+// touched, and the kernel's fault-around neighbours, counted in the
+// process's resident memory: the whole 900 MB file after one rebuild.
 // synchronous=NORMAL in WAL mode keeps every commit across a process crash;
 // only a power loss can undo the last commits, never corrupt the file.
 func dsn(path string, readOnly bool) string {
@@ -132,11 +148,18 @@ func dsn(path string, readOnly bool) string {
 		fmt.Sprintf("_pragma=busy_timeout(%d)", busyTimeout.Milliseconds()),
 		"_pragma=foreign_keys(1)",
 		"_pragma=synchronous(NORMAL)",
+		"_pragma=mmap_size(0)",
 	}
 	if readOnly {
-		q = append(q, "_pragma=query_only(1)", fmt.Sprintf("_pragma=mmap_size(%d)", mmapBytes))
+		q = append(q, "_pragma=query_only(1)")
 	} else {
-		q = append(q, "_pragma=journal_mode(WAL)", "_txlock=immediate")
+		// temp_store(MEMORY): the pages ApplyAll's savepoints keep for a
+		// rollback stay in memory rather than going to a temporary file
+		// (which doubled the bytes BenchmarkApplyAllFirstPoll wrote).
+		q = append(q, "_pragma=journal_mode(WAL)", "_txlock=immediate",
+			fmt.Sprintf("_pragma=wal_autocheckpoint(%d)", walCheckpointPages),
+			fmt.Sprintf("_pragma=cache_size(%d)", -writerCacheKiB),
+			"_pragma=temp_store(MEMORY)")
 	}
 	return "file:" + esc + "?" + strings.Join(q, "&")
 }
