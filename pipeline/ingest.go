@@ -245,8 +245,9 @@ type feedBatch struct {
 }
 
 // writer applies the chunks' batches in order on a goroutine of its own,
-// while the poll places the next chunk. Each feed's state and items go in
-// one transaction. A failed transaction marks the feed failed in the
+// while the poll places the next chunk. A chunk's feeds share transactions
+// (store.ApplyAll), each feed's state and items in a savepoint of its own:
+// a feed is written whole or not at all. A failed transaction marks the feed failed in the
 // report (its state was not saved, so its items are fetched again at the
 // next poll) and sets failed: the poll then waits for the writer (sync)
 // and rebuilds the dedupe window from the store, so that memory never
@@ -274,9 +275,13 @@ func (p *Pipeline) startWriter(ctx context.Context, rep *Report) *writer {
 	go func() {
 		defer close(w.done)
 		for job := range w.in {
-			for _, fb := range job.batches {
-				if err := p.store.Apply(ctx, fb.Batch); err != nil {
-					fr := &rep.Feeds[fb.feedIdx]
+			bs := make([]store.Batch, len(job.batches))
+			for i, fb := range job.batches {
+				bs[i] = fb.Batch
+			}
+			for i, err := range p.store.ApplyAll(ctx, bs) {
+				if err != nil {
+					fr := &rep.Feeds[job.batches[i].feedIdx]
 					fr.Status, fr.Err = StatusFailed, fmt.Errorf("store %s: %w", fr.Name, err)
 					w.failed.Store(true)
 				}

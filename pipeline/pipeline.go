@@ -24,7 +24,7 @@ import (
 type Store interface {
 	FeedStates(ctx context.Context) (map[string]news.FeedState, error)
 	SaveFeedState(ctx context.Context, st news.FeedState) error
-	Apply(ctx context.Context, b store.Batch) error
+	ApplyAll(ctx context.Context, bs []store.Batch) []error
 	Known(ctx context.Context, ids []string) (map[string]store.Known, error)
 	StoriesByLink(ctx context.Context, links []string) (map[string]string, error)
 	Window(ctx context.Context, since time.Time, fn func(store.WindowItem) error) error

@@ -279,19 +279,24 @@ func TestNotDueFeedsAreSkippedUnlessForced(t *testing.T) {
 	}
 }
 
-// failingStore fails Apply for one feed once.
+// failingStore fails the batch of one feed once.
 type failingStore struct {
 	*store.DB
 	feed  string
 	fails int
 }
 
-func (s *failingStore) Apply(ctx context.Context, b store.Batch) error {
-	if b.State.Name == s.feed && s.fails > 0 {
-		s.fails--
-		return errors.New("disk full")
+func (s *failingStore) ApplyAll(ctx context.Context, bs []store.Batch) []error {
+	errs := make([]error, len(bs))
+	for i, b := range bs {
+		if b.State.Name == s.feed && s.fails > 0 {
+			s.fails--
+			errs[i] = errors.New("disk full")
+			continue
+		}
+		errs[i] = s.DB.Apply(ctx, b)
 	}
-	return s.DB.Apply(ctx, b)
+	return errs
 }
 
 func TestFailedWriteIsRepairedNextPoll(t *testing.T) {
