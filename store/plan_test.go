@@ -24,6 +24,7 @@ func TestQueryPlans(t *testing.T) {
 		{"purge stories", purgeStoriesSQL, []string{"COVERING INDEX items_by_story (story_id=?)"}},
 		{"item by link", itemByLinkSQL, []string{"items_by_link (canonical_link=?)"}},
 		{"stories", storiesSQL, []string{"stories_by_created", "items_by_story (story_id=?)"}},
+		{"stories, no filter", storiesAllSQL, []string{"stories_by_created", "items_by_story (story_id=?)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			plan := queryPlan(t, db, tc.sql)

@@ -20,18 +20,32 @@ type Query struct {
 }
 
 // storiesSQL lists the selected stories in order, each joined to all its
-// members in order. ?1 is the feed filter as a JSON array (NULL: none) and ?2
-// the limit (-1: none). The planner walks stories_by_created and, per
+// members in order. ?1 is the feed filter as a JSON array and ?2 the limit
+// (-1: none). The planner walks stories_by_created and, per
 // story, items_by_story; only stories created at the same instant are
 // sorted, by publish time.
+//
+// storiesAllSQL is the same without a filter (?1 is NULL): the filter's check of every
+// story's members was most of the time of a listing (130 of 160 ms for the
+// newest 200 of 35,000 stories created in one poll).
 const storiesSQL = `WITH s AS (
 	SELECT id, created, updated,
 		(SELECT min(coalesce(i.published, i.first_seen)) FROM items i WHERE i.story_id = stories.id) AS first
 	FROM stories
 	WHERE EXISTS (SELECT 1 FROM items i WHERE i.story_id = stories.id
-		AND (?1 IS NULL OR i.feed IN (SELECT value FROM json_each(?1))))
+		AND i.feed IN (SELECT value FROM json_each(?1)))
 	ORDER BY created DESC, first DESC, id LIMIT ?2
-)
+)` + storiesRestSQL
+
+const storiesAllSQL = `WITH s AS (
+	SELECT id, created, updated,
+		(SELECT min(coalesce(i.published, i.first_seen)) FROM items i WHERE i.story_id = stories.id) AS first
+	FROM stories
+	WHERE ?1 IS NULL
+	ORDER BY created DESC, first DESC, id LIMIT ?2
+)` + storiesRestSQL
+
+const storiesRestSQL = `
 SELECT s.id, s.updated, i.id, i.feed, i.first_seen, i.published, i.updated,
 	i.guid, i.link, i.canonical_link, i.title, i.author, i.categories,
 	i.summary, i.content, i.clean_html
@@ -58,7 +72,11 @@ func (db *DB) Stories(ctx context.Context, q Query) ([]news.Story, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := db.r.QueryContext(ctx, storiesSQL, feeds, limit)
+	query := storiesSQL
+	if feeds == nil {
+		query = storiesAllSQL
+	}
+	rows, err := db.r.QueryContext(ctx, query, feeds, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: stories: %w", err)
 	}
