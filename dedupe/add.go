@@ -31,9 +31,10 @@ type scratch struct {
 	lead    []uint32
 	nums    []uint32
 	// candidates and matches of a new document, for bestStory
-	slots, weak []int32
-	list        []uint32
-	matches     []candidate
+	slots   []int32
+	refs    []uint32
+	pairs   []uint64
+	matches []candidate
 }
 
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
@@ -197,51 +198,71 @@ func (ix *Index) guard(fp *fingerprint, slot int32) (ok bool, why func() string)
 }
 
 // candidates returns the live documents that share a posting key with fp
-// (an LSH band or the title), or at least two of their lead keys (one when
-// they have only one): a single lead shingle in common is a phrase, not a
-// copy, and a popular phrase lists hundreds of unrelated documents.
+// (an LSH band or the title), or lead keys that place its lead where fp's
+// is: two or more at one offset between the leads (within rareOffset, for
+// a word or two edited), or one from a short list (a rare phrase) or of a
+// document with a single lead key. A lead shingle shared by chance is a
+// phrase, not a copy, and a popular phrase lists many unrelated documents
+// at offsets that disagree.
 func (ix *Index) candidates(fp *fingerprint) []int32 {
 	c := &ix.cands
 	c.next(len(ix.entries))
 	out := ix.scratch.slots[:0]
-	keys := fp.keys()
-	for i, k := range keys {
-		if k != 0 && (i < bands || i == nKeys-1) {
-			ix.post.each(k, func(slot uint32) {
-				if s := int32(slot); ix.entries[s].live && c.mark(s, strongHit) {
-					out = append(out, s)
-				}
-			})
-		}
-	}
-	lead := fp.lead[:min(leadLen, len(fp.lead))]
-	weak := ix.scratch.weak[:0]
-	for i, v := range lead {
-		if slices.Contains(lead[:i], v) {
-			continue
-		}
-		// a phrase that opens few documents is as telling as a band: one
-		// hit suffices
-		list := ix.post.list(leadKey(v), ix.scratch.list[:0])
-		ix.scratch.list = list
-		w := uint8(1)
-		if len(list) <= rareLead {
-			w = 2
-		}
-		for _, slot := range list {
-			if s := int32(slot); ix.entries[s].live && c.mark(s, w) {
-				weak = append(weak, s)
-			}
-		}
-	}
-	for _, s := range weak {
-		if c.hits[s] >= min(2, ix.entries[s].leadKeys()) {
+	add := func(s int32) {
+		if ix.entries[s].live && c.add(s) {
 			out = append(out, s)
 		}
 	}
-	ix.scratch.slots, ix.scratch.weak = out, weak
+	keys := fp.keys()
+	for i, k := range keys {
+		if k != 0 && (i < bands || i == nKeys-1) {
+			ix.post.each(k, func(slot uint32) { add(int32(slot)) })
+		}
+	}
+	lead := fp.lead[:min(leadLen, len(fp.lead))]
+	pairs := ix.scratch.pairs[:0] // slot<<32 | offset+leadLen
+	for q, v := range lead {
+		if slices.Contains(lead[:q], v) {
+			continue
+		}
+		refs := ix.post.refs(leadKey(v), ix.scratch.refs[:0])
+		ix.scratch.refs = refs
+		for _, ref := range refs {
+			s, k := int32(ref/nKeys), ref%nKeys
+			switch e := &ix.entries[s]; {
+			case k < bands || k >= bands+leadKeys:
+				// another kind of key that hashed to this lead key
+			case !e.live || c.has(s):
+			case len(refs) <= rareLead || e.leadKeys() < 2:
+				add(s)
+			default:
+				p := int(k-bands) * leadStride
+				pairs = append(pairs, uint64(s)<<32|uint64(q-p+leadLen))
+			}
+		}
+	}
+	slices.Sort(pairs)
+	for i := 0; i < len(pairs); {
+		s, j, lo, best := pairs[i]>>32, i, i, 0
+		for ; j < len(pairs) && pairs[j]>>32 == s; j++ {
+			for uint32(pairs[j])-uint32(pairs[lo]) > rareOffset {
+				lo++
+			}
+			best = max(best, j-lo+1)
+		}
+		if best >= min(3, int(ix.entries[s].leadKeys())) {
+			add(int32(s))
+		}
+		i = j
+	}
+	ix.scratch.slots, ix.scratch.pairs = out, pairs
 	return out
 }
+
+// rareOffset is how far apart (in shingles) the offsets of two lead hits
+// of one document may be and still agree: an edited word moves the rest of
+// a lead by one.
+const rareOffset = 2
 
 // leadKeys counts the lead keys of e.
 func (e *entry) leadKeys() uint8 {
@@ -258,22 +279,17 @@ func (e *entry) leadKeys() uint8 {
 // candidate.
 const rareLead = 8
 
-// strongHit marks a candidate found by a band or its title.
-const strongHit = 255
-
-// candSet counts the hits of each slot while one document's candidates are
-// gathered; stamps spare clearing it per document.
+// candSet marks the slots taken as candidates of one document; stamps
+// spare clearing it per document.
 type candSet struct {
 	stamp  uint32
 	stamps []uint32
-	hits   []uint8
 }
 
 // next starts a new document over n slots.
 func (c *candSet) next(n int) {
 	for len(c.stamps) < n {
 		c.stamps = append(c.stamps, 0)
-		c.hits = append(c.hits, 0)
 	}
 	c.stamp++
 	if c.stamp == 0 {
@@ -282,15 +298,14 @@ func (c *candSet) next(n int) {
 	}
 }
 
-// mark records a hit of weight w on slot s and reports whether it is the
-// slot's first hit for this document. A strong hit is final.
-func (c *candSet) mark(s int32, w uint8) bool {
-	if c.stamps[s] != c.stamp {
-		c.stamps[s], c.hits[s] = c.stamp, w
-		return true
+// add marks slot s and reports whether it was not marked yet.
+func (c *candSet) add(s int32) bool {
+	if c.stamps[s] == c.stamp {
+		return false
 	}
-	if c.hits[s] != strongHit {
-		c.hits[s] = min(strongHit-1, c.hits[s]+w)
-	}
-	return false
+	c.stamps[s] = c.stamp
+	return true
 }
+
+// has reports whether slot s is marked.
+func (c *candSet) has(s int32) bool { return c.stamps[s] == c.stamp }

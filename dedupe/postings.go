@@ -70,10 +70,11 @@ func (p *postings) each(k uint32, fn func(slot uint32)) {
 	}
 }
 
-// list appends to dst the slots each would call fn with.
-func (p *postings) list(k uint32, dst []uint32) []uint32 {
+// refs appends to dst the postings (slot*nKeys + key index) of the most
+// recent documents listed under k, as each walks them.
+func (p *postings) refs(k uint32, dst []uint32) []uint32 {
 	for cur := p.head[k]; cur != 0 && len(dst) < maxWalk; cur = p.next[cur-1] {
-		dst = append(dst, (cur-1)/nKeys)
+		dst = append(dst, cur-1)
 	}
 	return dst
 }

@@ -271,3 +271,26 @@ func TestPrepareStale(t *testing.T) {
 		t.Fatal("a stale prepared document was added as prepared")
 	}
 }
+
+// TestLeadKeyCollision: a band key of one document equal to a lead key of
+// another (32-bit keys share one table) is not read as a lead key.
+func TestLeadKeyCollision(t *testing.T) {
+	s := wire()
+	ix := NewIndex(Options{Window: 87600 * time.Hour})
+	n := rareLead + 2 // lists longer than rare ones
+	probe := ix.Prepare(s.docs[n], s.texts[n])
+	for i, d := range s.docs[:n] {
+		ix.Add(ix.Prepare(d, s.texts[i]), d.ID)
+		slot := ix.byID[d.ID]
+		e := &ix.entries[slot]
+		ix.post.remove(uint32(slot), &e.keys)
+		for j := range bands {
+			e.keys[j] = leadKey(probe.prep.fp.lead[j+1])
+		}
+		ix.post.insert(uint32(slot), &e.keys)
+	}
+	d := ix.Add(probe, probe.ID) // must not misread the bands as lead keys
+	if d.StoryID == "" {
+		t.Fatal("no decision")
+	}
+}
