@@ -42,13 +42,6 @@ func tagKind(a atom.Atom) int {
 	return 0
 }
 
-// splitBlocks returns the non-empty text blocks of an HTML fragment. Text
-// without tags is split at blank lines.
-func splitBlocks(src string) []block {
-	var s splitter
-	return s.split(src)
-}
-
 // splitter turns the tokens of an HTML fragment into blocks. Its buffers
 // are kept between calls (an Index keeps one), so the blocks of one call
 // are valid until the next.

@@ -107,3 +107,10 @@ func foldSpaceRef(s string) string {
 	}
 	return string(b)
 }
+
+// splitBlocks returns the non-empty text blocks of an HTML fragment. Text
+// without tags is split at blank lines.
+func splitBlocks(src string) []block {
+	var s splitter
+	return s.split(src)
+}

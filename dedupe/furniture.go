@@ -17,13 +17,6 @@ type furniture struct {
 // maxFurniture bounds a feed's model; the oldest keys go first.
 const maxFurniture = 2048
 
-// blockKey returns the furniture key of a text (wordsKey of its words) and
-// the words, in buf; 0 for a text without words.
-func blockKey(text string, buf []uint64) (uint64, []uint64) {
-	buf = appendWords(buf[:0], foldText(text))
-	return wordsKey(buf), buf
-}
-
 // Learn updates the feed's furniture model with a batch of its items'
 // bodies (a whole fetched feed): a block whose normalised text occurs in at
 // least Options.FurnitureMin items and Options.FurnitureShare of the batch

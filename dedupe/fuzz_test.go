@@ -124,3 +124,10 @@ func TestSentenceSpans(t *testing.T) {
 		}
 	}
 }
+
+// blockKey returns the furniture key of a text (wordsKey of its words) and
+// the words, in buf; 0 for a text without words.
+func blockKey(text string, buf []uint64) (uint64, []uint64) {
+	buf = appendWords(buf[:0], foldText(text))
+	return wordsKey(buf), buf
+}

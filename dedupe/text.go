@@ -21,7 +21,7 @@ type Text struct {
 // tblock is a block of a Text.
 type tblock struct {
 	block
-	key    uint64 // blockKey of the text; 0 for a block without words
+	key    uint64 // wordsKey of its words; 0 for a block without words
 	w0, w1 int32  // its words: Text.words[w0:w1]
 	s0, s1 int32  // its sentences: Text.sents[s0:s1], empty when it has one
 	nWords int32  // wordCount of the text
