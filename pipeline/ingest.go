@@ -72,15 +72,15 @@ func (pe *pending) docOf() dedupe.Doc {
 	return docOf(pe.item)
 }
 
-// ingest dedupes a chunk's fetched items and returns each feed's batch for
-// the writer; rebuild is set when dedupe failed and the index must be
-// rebuilt from the store once the batches are written. Only a failing
-// store is returned as an error; a feed's failure is recorded in its
-// report.
+// ingest dedupes a chunk's fetched items (results[j] is feed due[j]) and
+// returns each feed's batch for the writer; rebuild is set when dedupe
+// failed and the index must be rebuilt from the store once the batches are
+// written. Only a failing store is returned as an error; a feed's failure
+// is recorded in its report.
 func (p *Pipeline) ingest(ctx context.Context, results []fetched, due []int, rep *Report, now time.Time) (out []feedBatch, rebuild bool, err error) {
 	batches := make(map[int][]*pending, len(due))
-	for _, i := range due {
-		res := &results[i].res
+	for j, i := range due {
+		res := &results[j].res
 		fr := &rep.Feeds[i]
 		fr.HTTP = res.State.LastStatus
 		switch {
@@ -97,10 +97,10 @@ func (p *Pipeline) ingest(ctx context.Context, results []fetched, due []int, rep
 		if fr.Status != StatusOK {
 			continue
 		}
-		if err := results[i].err; err != nil {
+		if err := results[j].err; err != nil {
 			return nil, false, err
 		}
-		batches[i] = results[i].items
+		batches[i] = results[j].items
 	}
 	if err := p.safePlace(ctx, batches, due, rep); err != nil {
 		p.log.Error("dedupe failed: storing this poll's new items as stories of their own", "err", err)
@@ -114,8 +114,8 @@ func (p *Pipeline) ingest(ctx context.Context, results []fetched, due []int, rep
 		rebuild = true
 	}
 	out = make([]feedBatch, 0, len(due))
-	for _, i := range due {
-		b := store.Batch{State: results[i].res.State, Now: now}
+	for j, i := range due {
+		b := store.Batch{State: results[j].res.State, Now: now}
 		if items, ok := batches[i]; ok {
 			b.Carried = make([]string, 0, len(items))
 			for _, pe := range items {

@@ -175,8 +175,8 @@ func (p *Pipeline) settleWrites(ctx context.Context, w *writer, force bool) erro
 // stores what they delivered (Config.ChunkFeeds). Two chunks' items are
 // held at once: in the first poll of 1,000 feeds of 50 items
 // (cmd/aggregator-bench --chunk), chunks of 50 feeds peaked at 256 MB, of
-// 100 at 336-355 MB and of 200 at 494-614 MB, in the same wall time
-// (10.7-12.4 s, within the machine's spread).
+// 100 at 336-355 MB and of 200 at 494 MB, in the same wall time (10.4-12.0
+// s of poll, within the machine's spread; docs/performance.md).
 const DefaultChunkFeeds = 50
 
 func (p *Pipeline) chunkSize() int {
@@ -222,20 +222,20 @@ type fetched struct {
 
 // fetchAll fetches the due feeds concurrently (the fetcher applies the
 // global and per-host limits) and analyses each feed's items as it
-// arrives (analyse), beside the other fetches. It returns the results by
-// feed index, with each feed's fetch time in rep.
+// arrives (analyse), beside the other fetches. It returns the results in
+// the order of due, with each feed's fetch time in rep.
 func (p *Pipeline) fetchAll(ctx context.Context, ix *dedupe.Index, begun []news.FeedState, due []int, now time.Time, rep *Report) []fetched {
-	results := make([]fetched, len(begun))
+	results := make([]fetched, len(due))
 	// Analysis is CPU work: more of it at once than there are cores would
 	// only hold more documents in memory.
 	cpus := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	for _, i := range due {
+	for j, i := range due {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			start := time.Now()
-			f := &results[i]
+			f := &results[j]
 			f.res = p.fetchOne(ctx, begun[i], now)
 			rep.Feeds[i].Duration = time.Since(start)
 			if f.res.Err == nil && !f.res.NotModified {
