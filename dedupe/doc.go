@@ -19,8 +19,9 @@
 //  2. Boilerplate removal: agency datelines, sign-offs, desk initials,
 //     copyright lines and bylines are dropped by shape (not by a list of
 //     outlets), and each feed's page furniture is learned from the data
-//     ([Index.Learn]): blocks whose text repeats across many items of the
-//     feed, and the run of short blocks (link lists) that follows one.
+//     ([Index.Learn], [Index.LearnTexts]): blocks and sentences whose text
+//     repeats across many items of the feed, and the run of short blocks
+//     (link lists) that follows one.
 //  3. Sketching: word k-shingles (k = 3 by default: measured against 4 and
 //     5, which lose recall to copy edits) hashed to 64 bits; a
 //     MinHash signature by one-permutation hashing (Li, Owen & Zhang,
@@ -48,13 +49,17 @@
 // (972 bytes measured by TestMemoryPerDoc); the full shingle set is never
 // kept.
 //
-// Speed: an Index reuses its buffers from one document to the next (it has
-// a single writer), so Add allocates only what it keeps. BenchmarkAdd
-// measures about 35 µs per 3 KB article of random words on one core
-// (29,000 items/s, eight times classic 128-permutation MinHash on the same
-// input). Real wire copy costs more: its HTML, mojibake folding and
-// furniture model, and the many candidates that stories about related
-// events produce. Learn and Add over the wire-dev corpus run at about
-// 4,000-5,000 items/s, 1.3 times the MinHash baseline (cmd/aggregator-bench;
-// docs/performance.md).
+// Concurrency and speed: each body is read once ([Analyse] makes a [Text]:
+// its blocks, word hashes and furniture keys), and everything that depends
+// only on one feed ([Index.LearnTexts], [Index.Prepare], [Index.CleanText])
+// may run beside the single writer and beside other feeds' work: the
+// pipeline does it on its fetch goroutines. The writer's [Index.Add] of a
+// prepared document only queries the postings, verifies the candidates and
+// inserts. On one core, generated wire copy costs about 71 µs an item for
+// all of it (analysis 26, learning 5, sketching 15, cleaning 2, query and
+// insert 17: BenchmarkWire*), 14,000 items/s; plain-text articles without
+// furniture about 40 µs (BenchmarkAdd, 24,000 items/s, seven times classic
+// 128-permutation MinHash on the same input). Lead-key candidates must place
+// the stored lead at one offset of the new one, so the candidates per item
+// stay bounded as the window grows (docs/performance.md).
 package dedupe
