@@ -1,7 +1,9 @@
 // Package pipeline is the one "poll once" unit that both the daemon (on
 // every cron tick) and the one-shot fetch run: it fans out fetches over the
-// configured feeds, then a single writer dedupes what arrived and stores it,
-// one transaction per feed.
+// configured feeds in chunks, analyses each feed's items beside the
+// fetches, then one goroutine places the chunk's new items in stories (the
+// dedupe index's single writer) and another stores them, each feed in a
+// savepoint of its own: a feed is stored whole or not at all.
 package pipeline
 
 import (

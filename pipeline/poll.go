@@ -78,9 +78,10 @@ type PollOptions struct {
 // Poll polls every due feed once, then dedupes and stores what arrived. A
 // failing feed is reported, never returned as an error: the error is for
 // the store or the context failing. Feeds go in chunks of Config.ChunkFeeds
-// (fetched concurrently, then deduped and stored), so that a poll of
-// thousands of feeds never holds all their items at once; within a chunk,
-// the earliest copy of a story founds it.
+// (fetched and analysed concurrently, then deduped and stored; a chunk is
+// stored while the next is fetched), so that a poll of thousands of feeds
+// never holds all their items at once; within a chunk, the earliest copy of
+// a story founds it.
 func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (*Report, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
