@@ -22,6 +22,9 @@ const maxFurniture = 2048
 // least Options.FurnitureMin items and Options.FurnitureShare of the batch
 // is furniture. A batch too small to tell keeps the model as it was.
 func (ix *Index) Learn(feed string, htmls []string) {
+	if _, ok := ix.learnNeed(len(htmls)); !ok {
+		return
+	}
 	ts := make([]*Text, len(htmls))
 	for i, h := range htmls {
 		ts[i] = Analyse(h)
@@ -32,11 +35,8 @@ func (ix *Index) Learn(feed string, htmls []string) {
 // LearnTexts is Learn on analysed bodies. It may run concurrently with
 // any call of the index for another feed (see Index).
 func (ix *Index) LearnTexts(feed string, ts []*Text) {
-	need := int(ix.opts.FurnitureShare*float64(len(ts)) + 0.999)
-	if need < ix.opts.FurnitureMin {
-		need = ix.opts.FurnitureMin
-	}
-	if len(ts) < need {
+	need, ok := ix.learnNeed(len(ts))
+	if !ok {
 		return
 	}
 	// Each body's distinct keys, sorted and counted in runs: cheaper than
@@ -99,6 +99,13 @@ func (ix *Index) ShareModels(from *Index) {
 	for feed, m := range from.furniture {
 		ix.furniture[feed] = m
 	}
+}
+
+// learnNeed returns in how many of a batch of n bodies a block must occur
+// to be furniture, and whether the batch is large enough to tell.
+func (ix *Index) learnNeed(n int) (int, bool) {
+	need := max(int(ix.opts.FurnitureShare*float64(n)+0.999), ix.opts.FurnitureMin)
+	return need, n >= need
 }
 
 // model returns the furniture model of feed; nil when it has none, unless
