@@ -47,15 +47,29 @@ func tagKind(a atom.Atom) int {
 // are valid until the next.
 type splitter struct {
 	out   []block
-	spans [][2]int // arena span of each block's text, while splitting
-	arena []byte   // the folded texts of all blocks, one after another
-	tmp   []byte   // a text token being decoded, or a tag name lowered
+	spans []span // where each block's text is, while splitting
+	arena []byte // the folded texts of blocks, one after another
+	tmp   []byte // a text token being decoded, or a tag name lowered
+
+	// A block whose text is one text token of the source that needs no
+	// folding (most paragraphs) is not copied to the arena: src, and the
+	// pending direct span of the current block, src[d0:d1], followed by a
+	// space when dspace (unless the span ends in one).
+	src            string
+	d0, d1         int
+	direct, dspace bool
 
 	from      int  // arena offset of the current block's text
 	hi        byte // the bits of all bytes of the current block's text
 	links     int
 	boundary  int
 	inA, skip int
+}
+
+// span is a block's text: arena[from:to], or src[from:to] when inSrc.
+type span struct {
+	from, to int
+	inSrc    bool
 }
 
 // split returns the blocks of src. Markup is read by tokens the way
@@ -80,13 +94,30 @@ func (s *splitter) finish(n int) []block {
 	s.flush(n)
 	all := string(s.arena)
 	for i, sp := range s.spans {
-		s.out[i].text = all[sp[0]:sp[1]]
+		if sp.inSrc {
+			s.out[i].text = s.src[sp.from:sp.to]
+		} else {
+			s.out[i].text = all[sp.from:sp.to]
+		}
 	}
 	return s.out
 }
 
 func (s *splitter) reset() {
 	*s = splitter{out: s.out[:0], spans: s.spans[:0], arena: s.arena[:0], tmp: s.tmp}
+}
+
+// materialise copies the pending direct span of the current block to the
+// arena, so that more text can follow it there.
+func (s *splitter) materialise() {
+	if !s.direct {
+		return
+	}
+	s.arena = append(s.arena, s.src[s.d0:s.d1]...)
+	if s.dspace && s.arena[len(s.arena)-1] != ' ' {
+		s.arena = append(s.arena, ' ')
+	}
+	s.direct, s.dspace = false, false
 }
 
 // text adds the text t of a token to the current block, folding runs of
@@ -99,6 +130,7 @@ func text[T string | []byte](s *splitter, t T) {
 	if s.inA > 0 {
 		s.links += len(t)
 	}
+	s.materialise()
 	k := len(s.arena)
 	a := slices.Grow(s.arena, len(t))[:k+len(t)]
 	sp := uint8(0) // 1 after a space or at the start of the block
@@ -121,6 +153,10 @@ func text[T string | []byte](s *splitter, t T) {
 // space adds a space to the current block unless it is empty or ends in
 // one.
 func (s *splitter) space() {
+	if s.direct {
+		s.dspace = true
+		return
+	}
 	if k := len(s.arena); k > s.from && s.arena[k-1] != ' ' {
 		s.arena = append(s.arena, ' ')
 	}
@@ -155,12 +191,25 @@ func (s *splitter) tag(tt html.TokenType, a atom.Atom, pos, end int) {
 
 // flush ends the current block at byte end of the source.
 func (s *splitter) flush(end int) {
+	if s.direct {
+		if s.src[s.d1-1] == ' ' {
+			s.d1--
+		}
+		if s.d1 > s.d0 {
+			s.out = append(s.out, block{start: s.boundary, end: end, linkChars: s.links, ascii: s.hi < utf8.RuneSelf})
+			s.spans = append(s.spans, span{from: s.d0, to: s.d1, inSrc: true})
+		}
+		s.direct, s.dspace = false, false
+		s.links, s.hi = 0, 0
+		s.boundary = end
+		return
+	}
 	if k := len(s.arena); k > s.from && s.arena[k-1] == ' ' {
 		s.arena = s.arena[:k-1]
 	}
 	if len(s.arena) > s.from {
 		s.out = append(s.out, block{start: s.boundary, end: end, linkChars: s.links, ascii: s.hi < utf8.RuneSelf})
-		s.spans = append(s.spans, [2]int{s.from, len(s.arena)})
+		s.spans = append(s.spans, span{from: s.from, to: len(s.arena)})
 	}
 	s.from = len(s.arena)
 	s.links, s.hi = 0, 0

@@ -19,11 +19,12 @@ func (s *splitter) scanTokens(src string) bool {
 	if strings.IndexByte(src, 0) >= 0 {
 		return false
 	}
+	s.src = src
 	text := 0 // start of the pending text token
 	for i := 0; ; {
 		j := strings.IndexByte(src[i:], '<')
 		if j < 0 {
-			s.textToken(src[text:])
+			s.textToken(src[text:], text)
 			return true
 		}
 		i += j
@@ -34,7 +35,7 @@ func (s *splitter) scanTokens(src string) bool {
 			i++ // a "<" that starts no markup is text
 			continue
 		}
-		s.textToken(src[text:i])
+		s.textToken(src[text:i], text)
 		end, ok := s.markup(src, i)
 		if !ok {
 			return false
@@ -80,50 +81,121 @@ func (s *splitter) endTag(src string, i int) (int, bool) {
 	return end, end >= 0
 }
 
-// textToken feeds the text token raw: its newlines converted, then its
-// character references decoded.
-func (s *splitter) textToken(raw string) {
+// textToken feeds the text token raw, src[at:]: its newlines converted,
+// then its character references decoded.
+func (s *splitter) textToken(raw string, at int) {
 	if raw == "" || s.skip > 0 {
 		return
 	}
-	cr, amp := strings.IndexByte(raw, '\r') >= 0, strings.IndexByte(raw, '&') >= 0
-	if !cr && !amp {
-		if folded(raw) {
-			s.foldedText(raw)
+	c := classify(raw)
+	if c&(classCR|classAmp) == 0 {
+		if c&classFold == 0 {
+			s.foldedText(raw, at, c&classHigh == 0)
 		} else {
 			text(s, raw)
 		}
 		return
 	}
 	s.tmp = append(s.tmp[:0], raw...)
-	if cr {
+	if c&classCR != 0 {
 		s.tmp = convertNewlines(s.tmp)
 	}
-	if amp {
+	if c&classAmp != 0 {
 		s.tmp = append(s.tmp[:0], html.UnescapeString(string(s.tmp))...)
 	}
 	text(s, s.tmp)
 }
 
-// folded reports whether text t has no white space to fold but single
-// spaces (searched for with the vectorised string functions).
-func folded(t string) bool {
-	return strings.IndexByte(t, '\n') < 0 && strings.IndexByte(t, '\t') < 0 &&
-		strings.IndexByte(t, '\f') < 0 && strings.IndexByte(t, '\v') < 0 &&
-		strings.IndexByte(t, '\r') < 0 && !strings.Contains(t, "  ")
+// The classes of a text token: what it needs before it joins a block.
+const (
+	classCR   = 1 << iota // a '\r': newlines to convert
+	classAmp              // a '&': character references to decode
+	classFold             // a control byte (white space to fold) or two spaces
+	classHigh             // a byte of 0x80 or more: not ASCII
+)
+
+// classify returns the classes of t in one pass, eight bytes at a time
+// (each test below sets 0x80 in the bytes it finds). A control byte other
+// than white space also sets classFold: text copies it, as the folded path
+// would.
+func classify(t string) uint8 {
+	const ones, low7 = 0x0101010101010101, 0x7F7F7F7F7F7F7F7F
+	// eq returns 0x80 in the bytes of x equal to the byte of b (b*ones).
+	eq := func(x, b uint64) uint64 {
+		y := x ^ b
+		return ^((y&low7 + low7) | y | low7)
+	}
+	var cr, amp, ctl, dbl, high, prev uint64
+	i := 0
+	for ; i+8 <= len(t); i += 8 {
+		x := uint64(t[i]) | uint64(t[i+1])<<8 | uint64(t[i+2])<<16 | uint64(t[i+3])<<24 |
+			uint64(t[i+4])<<32 | uint64(t[i+5])<<40 | uint64(t[i+6])<<48 | uint64(t[i+7])<<56
+		high |= x
+		cr |= eq(x, '\r'*ones)
+		amp |= eq(x, '&'*ones)
+		ctl |= ^(x&low7 + (0x80-0x20)*ones) &^ x // below 0x20
+		sp := eq(x, ' '*ones)
+		dbl |= sp & (sp<<8 | prev)
+		prev = sp >> 56
+	}
+	var c uint8
+	if cr != 0 {
+		c |= classCR
+	}
+	if amp != 0 {
+		c |= classAmp
+	}
+	if ctl&^low7 != 0 || dbl != 0 {
+		c |= classFold
+	}
+	if high&^low7 != 0 {
+		c |= classHigh
+	}
+	for ; i < len(t); i++ {
+		switch b := t[i]; {
+		case b == '\r':
+			c |= classCR | classFold
+		case b == '&':
+			c |= classAmp
+		case b < 0x20:
+			c |= classFold
+		case b == ' ':
+			if prev != 0 {
+				c |= classFold
+			}
+		case b >= 0x80:
+			c |= classHigh
+		}
+		prev = 0
+		if t[i] == ' ' {
+			prev = 1
+		}
+	}
+	return c
 }
 
-// foldedText is text for a t that folded accepts: it is copied whole, but
-// for a first space where the block is empty or ends in one.
-func (s *splitter) foldedText(t string) {
+// foldedText is text for a t, src[at:], that has no white space to fold
+// but single spaces: it is taken whole, but for a first space where the
+// block is empty or ends in one. Starting a block, it is left in src.
+func (s *splitter) foldedText(t string, at int, ascii bool) {
 	if s.inA > 0 {
 		s.links += len(t)
 	}
+	if !ascii {
+		s.hi |= utf8.RuneSelf
+	}
+	if !s.direct && len(s.arena) == s.from {
+		if t[0] == ' ' {
+			t, at = t[1:], at+1
+		}
+		if t != "" {
+			s.direct, s.d0, s.d1 = true, at, at+len(t)
+		}
+		return
+	}
+	s.materialise()
 	if k := len(s.arena); t[0] == ' ' && (k == s.from || s.arena[k-1] == ' ') {
 		t = t[1:]
-	}
-	if !isASCII(t) {
-		s.hi |= utf8.RuneSelf
 	}
 	s.arena = append(s.arena, t...)
 }

@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/net/html/atom"
@@ -109,5 +110,63 @@ func TestTagKindMatchesReference(t *testing.T) {
 	}
 	if n != len(blockTagsRef)+len(skipTagsRef) {
 		t.Errorf("%d tags have a kind, want %d", n, len(blockTagsRef)+len(skipTagsRef))
+	}
+}
+
+// classifyRef is classify byte by byte: the reference.
+func classifyRef(t string) uint8 {
+	var c uint8
+	for i := 0; i < len(t); i++ {
+		b := t[i]
+		switch {
+		case b == '\r':
+			c |= classCR | classFold
+		case b == '&':
+			c |= classAmp
+		case b < 0x20:
+			c |= classFold
+		case b == ' ' && i > 0 && t[i-1] == ' ':
+			c |= classFold
+		case b >= 0x80:
+			c |= classHigh
+		}
+	}
+	return c
+}
+
+func TestClassify(t *testing.T) {
+	cases := []string{"", " ", "  ", "a b", "a  b", "       a", "1234567  ", "12345678  ", "1234567 ", " 12345678",
+		"abcdefg h", "abcdefg\th", "x\r\ny", "&amp;", "abcdefgh&", "é", "abcdefgé", "\x7f", "\x1f", "\xff\xfe",
+		"abcdefgh\x80", "Ünïcödé text", "\x00", "a\vb\fc"}
+	cases = append(cases, scanSeeds...)
+	// every short string of these bytes, at every offset of an 8-byte load
+	alphabet := []byte{' ', 'a', '\r', '\n', '&', 0xC3, 0x1f}
+	for n := 1; n <= 4; n++ {
+		idx := make([]int, n)
+		for {
+			b := make([]byte, n)
+			for i, k := range idx {
+				b[i] = alphabet[k]
+			}
+			for pad := 0; pad < 9; pad++ {
+				cases = append(cases, strings.Repeat("x", pad)+string(b))
+			}
+			k := 0
+			for ; k < n; k++ {
+				idx[k]++
+				if idx[k] < len(alphabet) {
+					break
+				}
+				idx[k] = 0
+			}
+			if k == n {
+				break
+			}
+		}
+	}
+	for _, s := range cases {
+		if got, want := classify(s), classifyRef(s); got != want {
+			t.Errorf("classify(%q) = %04b, want %04b", s, got, want)
+		}
 	}
 }
