@@ -1,8 +1,8 @@
 package dedupe
 
 import (
-	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -39,11 +39,16 @@ func (ix *Index) LearnTexts(feed string, ts []*Text) {
 	if !ok {
 		return
 	}
-	// Each body's distinct keys, sorted and counted in runs: cheaper than
-	// maps for the thousands of keys of a feed.
-	var keys, body []uint64
-	bodies := make(map[uint64]bool, len(ts))
+	// Each key is counted once per body, in a table sized for the batch.
+	kc := keyCounters.Get().(*keyCounter)
+	defer keyCounters.Put(kc)
+	n := 0
 	for _, t := range ts {
+		n += len(t.blocks) + len(t.sents)
+	}
+	kc.init(n)
+	bodies := make(map[uint64]bool, len(ts))
+	for bi, t := range ts {
 		// A feed that lists one story twice (under two sections) repeats
 		// its every block: identical bodies count once, or the story
 		// itself would be learned as furniture.
@@ -52,39 +57,80 @@ func (ix *Index) LearnTexts(feed string, ts []*Text) {
 		} else {
 			bodies[sig] = true
 		}
-		body = body[:0]
 		for i := range t.blocks {
 			b := &t.blocks[i]
 			if b.key != 0 {
-				body = append(body, b.key)
+				kc.add(b.key, int32(bi))
 			}
 			for _, sen := range t.sents[b.s0:b.s1] {
 				if sen.key != 0 && sen.w1-sen.w0 >= minSentenceWords {
-					body = append(body, sen.key)
+					kc.add(sen.key, int32(bi))
 				}
 			}
 		}
-		slices.Sort(body)
-		keys = append(keys, slices.Compact(body)...)
 	}
-	slices.Sort(keys)
-	var learned []uint64
-	for i := 0; i < len(keys); {
-		j := i + 1
-		for j < len(keys) && keys[j] == keys[i] {
-			j++
-		}
-		if j-i >= need {
-			learned = append(learned, keys[i])
-		}
-		i = j
-	}
+	learned := kc.atLeast(need)
 	m := ix.model(feed, true)
 	m.gen++
 	for _, k := range learned {
 		m.blocks[k] = m.gen
 	}
 	m.trim()
+}
+
+// keyCounter counts in how many bodies each key occurs: an open-addressing
+// table (linear probing) that remembers the last body that counted a key,
+// so a body counts each of its keys once. Cheaper than sorting the keys of
+// a batch, or a map.
+type keyCounter struct {
+	keys  []uint64 // 0: an empty slot (keys are never 0)
+	count []int32
+	last  []int32
+	mask  uint64
+}
+
+var keyCounters = sync.Pool{New: func() any { return new(keyCounter) }}
+
+// init empties the table and sizes it for up to n distinct keys.
+func (kc *keyCounter) init(n int) {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	if cap(kc.keys) < size {
+		kc.keys, kc.count, kc.last = make([]uint64, size), make([]int32, size), make([]int32, size)
+	}
+	kc.keys, kc.count, kc.last = kc.keys[:size], kc.count[:size], kc.last[:size]
+	clear(kc.keys) // count and last are set when a key is put in
+	kc.mask = uint64(size - 1)
+}
+
+// add counts key k for body b, unless b counted it already.
+func (kc *keyCounter) add(k uint64, b int32) {
+	for i := mix64(k) & kc.mask; ; i = (i + 1) & kc.mask {
+		switch kc.keys[i] {
+		case k:
+			if kc.last[i] != b {
+				kc.count[i]++
+				kc.last[i] = b
+			}
+			return
+		case 0:
+			kc.keys[i], kc.count[i], kc.last[i] = k, 1, b
+			return
+		}
+	}
+}
+
+// atLeast returns the keys counted need times or more.
+func (kc *keyCounter) atLeast(need int) []uint64 {
+	var out []uint64
+	for i, k := range kc.keys {
+		if k != 0 && int(kc.count[i]) >= need {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // ShareModels makes the furniture models of from those of ix too (the

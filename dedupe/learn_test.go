@@ -1,0 +1,111 @@
+package dedupe
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// learnedRef is the furniture keys of a batch as LearnTexts first counted
+// them: each body's distinct keys sorted, all of them sorted and counted
+// in runs. The reference for keyCounter.
+func learnedRef(ts []*Text, need int) []uint64 {
+	var keys, body []uint64
+	bodies := make(map[uint64]bool)
+	for _, t := range ts {
+		if bodies[t.bodyKey()] {
+			continue
+		}
+		bodies[t.bodyKey()] = true
+		body = body[:0]
+		for i := range t.blocks {
+			b := &t.blocks[i]
+			if b.key != 0 {
+				body = append(body, b.key)
+			}
+			for _, sen := range t.sents[b.s0:b.s1] {
+				if sen.key != 0 && sen.w1-sen.w0 >= minSentenceWords {
+					body = append(body, sen.key)
+				}
+			}
+		}
+		slices.Sort(body)
+		keys = append(keys, slices.Compact(body)...)
+	}
+	slices.Sort(keys)
+	var out []uint64
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j] == keys[i] {
+			j++
+		}
+		if j-i >= need {
+			out = append(out, keys[i])
+		}
+		i = j
+	}
+	return out
+}
+
+// TestLearnMatchesReference: every feed of the generated set learns the
+// keys that sorting and counting finds.
+func TestLearnMatchesReference(t *testing.T) {
+	s := wire()
+	learnt := 0
+	for _, feed := range s.names {
+		ts := s.feeds[feed]
+		ix := NewIndex(Options{})
+		need, ok := ix.learnNeed(len(ts))
+		if !ok {
+			continue
+		}
+		ix.LearnTexts(feed, ts)
+		var got []uint64
+		for k := range ix.model(feed, false).blocks {
+			got = append(got, k)
+		}
+		slices.Sort(got)
+		want := learnedRef(ts, need)
+		if !slices.Equal(got, want) {
+			t.Fatalf("feed %s: learned %d keys, the reference %d", feed, len(got), len(want))
+		}
+		learnt += len(got)
+	}
+	if learnt == 0 {
+		t.Fatal("nothing learned: the comparison tested nothing")
+	}
+}
+
+// TestKeyCounter: counts in how many bodies each key occurs, a key
+// repeated within a body counting once, in a table crowded enough that
+// probes collide and wrap around.
+func TestKeyCounter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var kc keyCounter
+	kc.init(200)
+	want := make(map[uint64]map[int32]bool)
+	for body := int32(0); body < 40; body++ {
+		for range 30 {
+			k := uint64(rng.IntN(200) + 1) // few distinct keys: repeats within a body
+			kc.add(k, body)
+			if want[k] == nil {
+				want[k] = make(map[int32]bool)
+			}
+			want[k][body] = true
+		}
+	}
+	for need := 1; need <= 12; need++ {
+		var ref []uint64
+		for k, bodies := range want {
+			if len(bodies) >= need {
+				ref = append(ref, k)
+			}
+		}
+		got := kc.atLeast(need)
+		slices.Sort(got)
+		slices.Sort(ref)
+		if !slices.Equal(got, ref) {
+			t.Fatalf("need %d: %d keys, want %d", need, len(got), len(ref))
+		}
+	}
+}
