@@ -26,22 +26,30 @@ var (
 
 // stripDateline removes an agency dateline from the start of a lead.
 func stripDateline(full string) string {
-	s := full[:min(len(full), headBytes)]
-	rest := full[len(s):]
+	s := full[:min(len(full), headBytes)] // the returned cuts are suffixes of full
 	if !datelineMarks.in(s) {
 		return full
 	}
-	if m := agencyDateline.FindStringSubmatchIndex(s); strings.IndexByte(s, '(') >= 0 && m != nil {
+	if m := agencyDatelineIndex(s); m != nil {
 		paren := strings.TrimLeft(s[m[3]:], " (")
 		dash := strings.ContainsAny(s[m[3]:m[1]], "-–—:") && paren != "" && unicode.IsUpper(rune(paren[0]))
 		if datelinePrefix(s[m[2]:m[3]], 8, false) || dash && wordCount(s[m[2]:m[3]]) <= 6 && !strings.ContainsAny(s[m[2]:m[3]], ".!?") {
-			return s[m[1]:] + rest
+			return full[m[1]:]
 		}
 	}
 	if m := dashDateline.FindStringSubmatchIndex(s); m != nil && datelinePrefix(s[m[2]:m[3]], 6, true) {
-		return s[m[1]:] + rest
+		return full[m[1]:]
 	}
 	return full
+}
+
+// agencyDatelineIndex is agencyDateline's submatch index in s, skipping
+// the regexp where s has no parenthesis to match.
+func agencyDatelineIndex(s string) []int {
+	if strings.IndexByte(s, '(') < 0 {
+		return nil
+	}
+	return agencyDateline.FindStringSubmatchIndex(s)
 }
 
 // datelinePrefix reports whether p looks like a place and date: at most
