@@ -221,8 +221,11 @@ func (ix *Index) candidates(fp *fingerprint) []int32 {
 	}
 	lead := fp.lead[:min(leadLen, len(fp.lead))]
 	pairs := ix.scratch.pairs[:0] // slot<<32 | offset+leadLen
+	var seen [16]uint64 // low bits of the lead values met: most are new
 	for q, v := range lead {
-		if slices.Contains(lead[:q], v) {
+		if bit := uint64(1) << (v & 63); seen[v>>6&15]&bit == 0 {
+			seen[v>>6&15] |= bit
+		} else if slices.Contains(lead[:q], v) {
 			continue
 		}
 		refs := ix.post.refs(leadKey(v), ix.scratch.refs[:0])
