@@ -221,7 +221,7 @@ func (ix *Index) candidates(fp *fingerprint) []int32 {
 	}
 	lead := fp.lead[:min(leadLen, len(fp.lead))]
 	pairs := ix.scratch.pairs[:0] // slot<<32 | offset+leadLen
-	var seen [16]uint64 // low bits of the lead values met: most are new
+	var seen [16]uint64           // low bits of the lead values met: most are new
 	for q, v := range lead {
 		if bit := uint64(1) << (v & 63); seen[v>>6&15]&bit == 0 {
 			seen[v>>6&15] |= bit
