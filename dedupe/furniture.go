@@ -105,7 +105,9 @@ func (kc *keyCounter) init(n int) {
 	kc.mask = uint64(size - 1)
 }
 
-// add counts key k for body b, unless b counted it already.
+// add counts key k for body b, unless b counted it already. Keys are
+// hashes whose lowest bit is always set (keyEnd), so they are mixed again
+// to reach every slot.
 func (kc *keyCounter) add(k uint64, b int32) {
 	for i := mix64(k) & kc.mask; ; i = (i + 1) & kc.mask {
 		switch kc.keys[i] {
