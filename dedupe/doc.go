@@ -57,7 +57,7 @@
 // prepared document only queries the postings, verifies the candidates and
 // inserts. On one core, generated wire copy costs about 60 µs an item for
 // all of it (analysis 23, learning 2, sketching 15, cleaning 2, query and
-// insert 15: BenchmarkWire*), 16,500-18,000 items/s; plain-text articles
+// insert 15: BenchmarkWire*), 16,500-18,250 items/s; plain-text articles
 // without furniture about 36 µs (BenchmarkAdd, 28,000 items/s, seven times
 // classic 128-permutation MinHash on the same input). Lead-key candidates must place
 // the stored lead at one offset of the new one, so the candidates per item
