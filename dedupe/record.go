@@ -71,18 +71,6 @@ func (ix *Index) Restore(id, feed, storyID string, published time.Time, record [
 		e.keys[i] = binary.LittleEndian.Uint32(record[p:])
 		p += 4
 	}
-	var slot int32
-	if n := len(ix.free); n > 0 {
-		slot, ix.free = ix.free[n-1], ix.free[:n-1]
-	} else {
-		slot = int32(len(ix.entries))
-		ix.entries = append(ix.entries, entry{})
-	}
-	ix.entries[slot] = e
-	ix.post.insert(uint32(slot), &ix.entries[slot].keys)
-	ix.byID[id] = slot
-	ix.live++
-	ix.link(slot, storyID)
-	ix.advance(e.published)
+	ix.store(e, storyID)
 	return nil
 }

@@ -5,6 +5,13 @@ import "time"
 // insert stores a fingerprinted document in story storyID (created when
 // unknown, with the document as its core).
 func (ix *Index) insert(doc Doc, fp *fingerprint, storyID string) {
+	e := entry{id: doc.ID, live: true, published: doc.Published.Unix()}
+	e.setFingerprint(fp)
+	ix.store(e, storyID)
+}
+
+// store puts entry e in a free slot, in the postings and in story storyID.
+func (ix *Index) store(e entry, storyID string) {
 	var slot int32
 	if n := len(ix.free); n > 0 {
 		slot, ix.free = ix.free[n-1], ix.free[:n-1]
@@ -12,11 +19,9 @@ func (ix *Index) insert(doc Doc, fp *fingerprint, storyID string) {
 		slot = int32(len(ix.entries))
 		ix.entries = append(ix.entries, entry{})
 	}
-	e := &ix.entries[slot]
-	*e = entry{id: doc.ID, live: true, published: doc.Published.Unix()}
-	e.setFingerprint(fp)
-	ix.post.insert(uint32(slot), &e.keys)
-	ix.byID[doc.ID] = slot
+	ix.entries[slot] = e
+	ix.post.insert(uint32(slot), &ix.entries[slot].keys)
+	ix.byID[e.id] = slot
 	ix.live++
 	ix.link(slot, storyID)
 	ix.advance(e.published)
