@@ -1,4 +1,4 @@
-module aggregator
+module github.com/wirestory/aggregator
 
 go 1.26.0
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 func TestStripDateline(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // Options tune an Index. The zero value of every field selects the default

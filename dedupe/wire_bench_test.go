@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/internal/wiregen"
+	"github.com/wirestory/aggregator/internal/wiregen"
 )
 
 // The benchmarks of this file run on generated wire copy (internal/wiregen:

@@ -20,7 +20,7 @@ import (
 const (
 	// DefaultUserAgent names the software and a page about it; operators
 	// should configure their own contact URL.
-	DefaultUserAgent     = "aggregator/1.0 (+https://example.invalid/configure-your-aggregator-url; feed merger)"
+	DefaultUserAgent     = "github.com/wirestory/aggregator/1.0 (+https://example.invalid/configure-your-aggregator-url; feed merger)"
 	DefaultTimeout       = 30 * time.Second
 	DefaultMaxBodyBytes  = 16 << 20
 	DefaultMaxItems      = 500

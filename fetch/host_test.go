@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 func hostOf(t *testing.T, raw string) string {

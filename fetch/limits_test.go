@@ -13,7 +13,7 @@ import (
 	"github.com/andybalholm/brotli"
 	"golang.org/x/text/encoding/charmap"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 func TestSlowDripBodyHitsTimeout(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // isLocal reports whether a feed URL names a file: a file:// URL or an

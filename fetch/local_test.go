@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 func TestLocalFileFeed(t *testing.T) {

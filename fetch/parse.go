@@ -17,7 +17,7 @@ import (
 	"github.com/mmcdole/gofeed/rss"
 	"golang.org/x/net/html"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // ErrNotFeed is returned by Parse when the document is not an RSS, Atom or

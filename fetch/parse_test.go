@@ -11,7 +11,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 func encode(t testing.TB, enc encoding.Encoding, s string) string {

@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // ErrGone is wrapped by the error of a feed whose server answered 410 Gone

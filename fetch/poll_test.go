@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 func TestFetch200SendsHeadersAndParses(t *testing.T) {
@@ -57,7 +57,7 @@ func TestFetchDefaultUserAgent(t *testing.T) {
 	if res.Err != nil {
 		t.Fatal(res.Err)
 	}
-	if ua != DefaultUserAgent || !strings.HasPrefix(ua, "aggregator/") {
+	if ua != DefaultUserAgent || !strings.HasPrefix(ua, "github.com/wirestory/aggregator/") {
 		t.Errorf("User-Agent = %q", ua)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // redirectServer serves a feed at /new, /other and /feed, and redirects

@@ -14,7 +14,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // ErrTooLarge is wrapped by the error for a body, compressed or

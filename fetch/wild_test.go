@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // wildDir is the corpus of feeds from other parsers' test suites, beside

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // benchStories are 200 stories of 3 members each with bodies of a few

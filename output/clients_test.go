@@ -14,7 +14,7 @@ import (
 
 	xhtml "golang.org/x/net/html"
 
-	"aggregator/internal/htmlcheck"
+	"github.com/wirestory/aggregator/internal/htmlcheck"
 )
 
 // These tests run real feed consumers and a browser when they are

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // WriteFiles renders each format to its path; files maps a format ("rss",

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // fingerprint identifies everything a rendering depends on: every exported

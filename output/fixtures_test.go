@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/internal/htmlcheck"
-	"aggregator/news"
+	"github.com/wirestory/aggregator/internal/htmlcheck"
+	"github.com/wirestory/aggregator/news"
 )
 
 // base is the fixed clock of the fixtures.

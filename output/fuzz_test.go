@@ -13,8 +13,8 @@ import (
 
 	xhtml "golang.org/x/net/html"
 
-	"aggregator/internal/htmlcheck"
-	"aggregator/news"
+	"github.com/wirestory/aggregator/internal/htmlcheck"
+	"github.com/wirestory/aggregator/news"
 )
 
 // wildCorpus holds feeds from other parsers' test suites, beside the

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // entry is one story as every format and the page publish it: the single

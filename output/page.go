@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 //go:embed page.tmpl

@@ -9,7 +9,7 @@ import (
 
 	"github.com/gorilla/feeds"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // feedMeta is the feed-level part of the model.

@@ -10,8 +10,8 @@ import (
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"aggregator/internal/htmlcheck"
-	"aggregator/news"
+	"github.com/wirestory/aggregator/internal/htmlcheck"
+	"github.com/wirestory/aggregator/news"
 )
 
 // TestCheckerCatchesHostileMarkup proves the checker used below fails on

@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // Server serves the rendered feeds and the HTML page. Its zero value is not

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // newTestServer returns a Server updated with the fixtures and a clock the

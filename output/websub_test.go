@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // guard bounds waits for the background pinger; reaching it fails the test.

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/fetch"
-	"aggregator/news"
-	"aggregator/store"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/news"
+	"github.com/wirestory/aggregator/store"
 )
 
 // benchVocab is a fictional vocabulary of syllable words.

@@ -17,9 +17,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"aggregator/fetch"
-	"aggregator/news"
-	"aggregator/store"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/news"
+	"github.com/wirestory/aggregator/store"
 )
 
 // Limits of the client in the hostile suite: small, so that every attack

@@ -9,9 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"aggregator/dedupe"
-	"aggregator/news"
-	"aggregator/store"
+	"github.com/wirestory/aggregator/dedupe"
+	"github.com/wirestory/aggregator/news"
+	"github.com/wirestory/aggregator/store"
 )
 
 // pending is one fetched item on its way into the store.

@@ -14,10 +14,10 @@ import (
 	"sync"
 	"time"
 
-	"aggregator/dedupe"
-	"aggregator/fetch"
-	"aggregator/news"
-	"aggregator/store"
+	"github.com/wirestory/aggregator/dedupe"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/news"
+	"github.com/wirestory/aggregator/store"
 )
 
 // Store is the persistence the pipeline needs. *store.DB implements it; a

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/fetch"
-	"aggregator/news"
-	"aggregator/store"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/news"
+	"github.com/wirestory/aggregator/store"
 )
 
 var t0 = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)

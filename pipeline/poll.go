@@ -9,9 +9,9 @@ import (
 	"sync"
 	"time"
 
-	"aggregator/dedupe"
-	"aggregator/fetch"
-	"aggregator/news"
+	"github.com/wirestory/aggregator/dedupe"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/news"
 )
 
 // Status is the outcome of one feed's poll.

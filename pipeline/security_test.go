@@ -19,11 +19,11 @@ import (
 
 	xhtml "golang.org/x/net/html"
 
-	"aggregator/fetch"
-	"aggregator/internal/htmlcheck"
-	"aggregator/news"
-	"aggregator/output"
-	"aggregator/store"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/internal/htmlcheck"
+	"github.com/wirestory/aggregator/news"
+	"github.com/wirestory/aggregator/output"
+	"github.com/wirestory/aggregator/store"
 )
 
 // attacks are HTML bodies meant to run script or style in a reader of our

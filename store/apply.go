@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // Batch is one feed's poll result, written by Apply in one transaction.

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // failRecordsTrigger makes the writer fail on an item whose record is

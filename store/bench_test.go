@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // Sizes of a realistic item: a wire story's HTML body and the dedupe record.

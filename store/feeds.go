@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 const feedColumns = `name, url, config_url, etag, last_modified, body_hash, redirect_to, redirect_count,

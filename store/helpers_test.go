@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // t0 is the base time of the tests; a zone other than UTC checks that

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // ErrNotFound is returned by lookups that find nothing.

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 func TestOpenCreatesFileNotDir(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 // Query selects the stories Stories returns. The zero value selects all.

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/news"
+	"github.com/wirestory/aggregator/news"
 )
 
 func TestStoriesOrderAndMembers(t *testing.T) {

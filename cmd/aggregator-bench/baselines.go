@@ -9,12 +9,12 @@ import (
 	"runtime"
 	"time"
 
-	"aggregator/dedupe"
-	"aggregator/fetch"
-	"aggregator/internal/baseline"
-	"aggregator/internal/eval"
-	"aggregator/internal/wiregen"
-	"aggregator/news"
+	"github.com/wirestory/aggregator/dedupe"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/internal/baseline"
+	"github.com/wirestory/aggregator/internal/eval"
+	"github.com/wirestory/aggregator/internal/wiregen"
+	"github.com/wirestory/aggregator/news"
 )
 
 // MethodResult is one dedupe method on one data set.

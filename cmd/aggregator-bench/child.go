@@ -11,11 +11,11 @@ import (
 	"runtime/pprof"
 	"time"
 
-	"aggregator/fetch"
-	"aggregator/news"
-	"aggregator/output"
-	"aggregator/pipeline"
-	"aggregator/store"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/news"
+	"github.com/wirestory/aggregator/output"
+	"github.com/wirestory/aggregator/pipeline"
+	"github.com/wirestory/aggregator/store"
 )
 
 // childSpec is what the parent asks one measured process to do.

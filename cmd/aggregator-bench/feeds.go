@@ -7,7 +7,7 @@ import (
 	"runtime"
 	"sync"
 
-	"aggregator/internal/wiregen"
+	"github.com/wirestory/aggregator/internal/wiregen"
 )
 
 // feedBodies are the served documents of a generated set, gzipped.

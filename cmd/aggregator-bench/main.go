@@ -73,7 +73,7 @@ import (
 	"strings"
 	"time"
 
-	"aggregator/internal/wiregen"
+	"github.com/wirestory/aggregator/internal/wiregen"
 )
 
 func main() {

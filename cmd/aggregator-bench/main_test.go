@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/internal/eval"
-	"aggregator/internal/wiregen"
+	"github.com/wirestory/aggregator/internal/eval"
+	"github.com/wirestory/aggregator/internal/wiregen"
 )
 
 // TestMain lets the test binary act as the measured child process, as the

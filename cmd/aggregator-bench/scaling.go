@@ -9,10 +9,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"aggregator/dedupe"
-	"aggregator/fetch"
-	"aggregator/internal/wiregen"
-	"aggregator/news"
+	"github.com/wirestory/aggregator/dedupe"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/internal/wiregen"
+	"github.com/wirestory/aggregator/news"
 )
 
 // ScalePoint is the cost of adding probe documents to an index that holds

@@ -112,7 +112,7 @@ func run(ctx context.Context, o options, w io.Writer) error {
 // build compiles the aggregator into dir.
 func build(dir string) (string, error) {
 	bin := filepath.Join(dir, "aggregator")
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, "aggregator/cmd/aggregator")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, "github.com/wirestory/aggregator/cmd/aggregator")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)
 	}

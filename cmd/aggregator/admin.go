@@ -8,10 +8,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"aggregator/config"
-	"aggregator/fetch"
-	"aggregator/news"
-	"aggregator/store"
+	"github.com/wirestory/aggregator/config"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/news"
+	"github.com/wirestory/aggregator/store"
 )
 
 // openStoreOnly parses the flags of a command that reads the config and

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/fetch"
+	"github.com/wirestory/aggregator/fetch"
 )
 
 // TestAdminCommands runs fetch over two local file feeds that carry one

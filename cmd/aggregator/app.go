@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 	"time"
 
-	"aggregator/config"
-	"aggregator/fetch"
-	"aggregator/output"
-	"aggregator/pipeline"
-	"aggregator/store"
+	"github.com/wirestory/aggregator/config"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/output"
+	"github.com/wirestory/aggregator/pipeline"
+	"github.com/wirestory/aggregator/store"
 )
 
 // configFlags are the flags every command that reads the config takes;

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"aggregator/config"
+	"github.com/wirestory/aggregator/config"
 )
 
 // configOnly parses the flags of a command that only reads the config and

@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/config"
-	"aggregator/fetch"
-	"aggregator/news"
-	"aggregator/pipeline"
+	"github.com/wirestory/aggregator/config"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/news"
+	"github.com/wirestory/aggregator/pipeline"
 )
 
 // testDaemon is a daemon running in the test process, fetching through a

@@ -11,8 +11,8 @@ import (
 	"slices"
 	"time"
 
-	"aggregator/config"
-	"aggregator/demo"
+	"github.com/wirestory/aggregator/config"
+	"github.com/wirestory/aggregator/demo"
 )
 
 // demoServer serves the embedded demo feeds on a loopback port, so that

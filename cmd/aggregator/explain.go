@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"aggregator/fetch"
-	"aggregator/news"
-	"aggregator/store"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/news"
+	"github.com/wirestory/aggregator/store"
 )
 
 // runExplain compares two items as dedupe does and prints the figures and

@@ -7,10 +7,10 @@ import (
 	"io"
 	"path/filepath"
 
-	"aggregator/news"
-	"aggregator/output"
-	"aggregator/pipeline"
-	"aggregator/store"
+	"github.com/wirestory/aggregator/news"
+	"github.com/wirestory/aggregator/output"
+	"github.com/wirestory/aggregator/pipeline"
+	"github.com/wirestory/aggregator/store"
 )
 
 // runFetch polls every feed once, ingests, dedupes and writes the merged

@@ -8,8 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"aggregator/news"
-	"aggregator/pipeline"
+	"github.com/wirestory/aggregator/news"
+	"github.com/wirestory/aggregator/pipeline"
 )
 
 // metrics are the daemon's Prometheus metrics, in their own registry.

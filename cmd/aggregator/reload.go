@@ -5,8 +5,8 @@ import (
 	"runtime/debug"
 	"slices"
 
-	"aggregator/config"
-	"aggregator/fetch"
+	"github.com/wirestory/aggregator/config"
+	"github.com/wirestory/aggregator/fetch"
 )
 
 // reload re-reads the config on SIGHUP, telling systemd (RELOADING=1, then

@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"time"
 
-	"aggregator/config"
-	"aggregator/news"
-	"aggregator/output"
+	"github.com/wirestory/aggregator/config"
+	"github.com/wirestory/aggregator/news"
+	"github.com/wirestory/aggregator/output"
 )
 
 // routes is the daemon's HTTP surface: health, readiness and metrics

@@ -10,9 +10,9 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"aggregator/config"
-	"aggregator/pipeline"
-	"aggregator/store"
+	"github.com/wirestory/aggregator/config"
+	"github.com/wirestory/aggregator/pipeline"
+	"github.com/wirestory/aggregator/store"
 )
 
 // scheduler runs polls on the configured schedules: one robfig/cron

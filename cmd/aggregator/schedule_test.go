@@ -10,7 +10,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"aggregator/config"
+	"github.com/wirestory/aggregator/config"
 )
 
 // TestFeedsBySchedule: feeds with a schedule of their own are polled on it

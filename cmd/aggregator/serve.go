@@ -13,8 +13,8 @@ import (
 	"syscall"
 	"time"
 
-	"aggregator/config"
-	"aggregator/output"
+	"github.com/wirestory/aggregator/config"
+	"github.com/wirestory/aggregator/output"
 )
 
 // drainTimeout bounds how long shutdown waits for HTTP requests in flight.

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/store"
+	"github.com/wirestory/aggregator/store"
 )
 
 // child is the aggregator binary running `serve` with a fake systemd

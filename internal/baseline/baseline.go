@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode"
 
-	"aggregator/dedupe"
+	"github.com/wirestory/aggregator/dedupe"
 )
 
 // words returns the lower-case words of the text of an HTML fragment

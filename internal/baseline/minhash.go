@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"aggregator/dedupe"
+	"github.com/wirestory/aggregator/dedupe"
 )
 
 const (

@@ -3,7 +3,7 @@ package baseline
 import (
 	"fmt"
 
-	"aggregator/dedupe"
+	"github.com/wirestory/aggregator/dedupe"
 )
 
 // Title groups documents by title word Jaccard similarity, as many readers

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/dedupe"
-	"aggregator/internal/baseline"
+	"github.com/wirestory/aggregator/dedupe"
+	"github.com/wirestory/aggregator/internal/baseline"
 )
 
 // articles returns n fictional ~3 KB HTML articles.

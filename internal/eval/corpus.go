@@ -16,8 +16,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"aggregator/fetch"
-	"aggregator/news"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/news"
 )
 
 // Corpus is a labelled corpus: the items of its feeds, in config order,

@@ -4,10 +4,10 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/dedupe"
-	"aggregator/demo"
-	"aggregator/fetch"
-	"aggregator/news"
+	"github.com/wirestory/aggregator/dedupe"
+	"github.com/wirestory/aggregator/demo"
+	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/news"
 )
 
 // TestDemoGroups runs dedupe over the embedded demo feeds the way the

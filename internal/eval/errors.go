@@ -1,6 +1,6 @@
 package eval
 
-import "aggregator/dedupe"
+import "github.com/wirestory/aggregator/dedupe"
 
 // Doc returns the dedupe document of a placement.
 func (p Placement) Doc() dedupe.Doc {

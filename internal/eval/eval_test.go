@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"aggregator/dedupe"
+	"github.com/wirestory/aggregator/dedupe"
 )
 
 func corpusDir(t testing.TB, name string) string {

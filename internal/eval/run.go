@@ -4,8 +4,8 @@ import (
 	"cmp"
 	"slices"
 
-	"aggregator/dedupe"
-	"aggregator/news"
+	"github.com/wirestory/aggregator/dedupe"
+	"github.com/wirestory/aggregator/news"
 )
 
 // Deduper is what the pipeline calls on a dedupe method; *dedupe.Index and

@@ -4,8 +4,8 @@ import (
 	"os"
 	"testing"
 
-	"aggregator/dedupe"
-	"aggregator/internal/baseline"
+	"github.com/wirestory/aggregator/dedupe"
+	"github.com/wirestory/aggregator/internal/baseline"
 )
 
 func TestSweep(t *testing.T) {

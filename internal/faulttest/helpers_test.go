@@ -26,7 +26,7 @@ import (
 
 	_ "modernc.org/sqlite" // the driver of the integrity check
 
-	"aggregator/store"
+	"github.com/wirestory/aggregator/store"
 )
 
 // binary is the aggregator built once by TestMain.
@@ -53,7 +53,7 @@ func buildAndRun(m *testing.M) (int, error) {
 		defer os.RemoveAll(dir)
 		binary = filepath.Join(dir, "aggregator")
 		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-		out, err := exec.Command(gobin, "build", "-o", binary, "aggregator/cmd/aggregator").CombinedOutput()
+		out, err := exec.Command(gobin, "build", "-o", binary, "github.com/wirestory/aggregator/cmd/aggregator").CombinedOutput()
 		if err != nil {
 			return 0, fmt.Errorf("go build: %v\n%s", err, out)
 		}

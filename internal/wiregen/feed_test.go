@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/internal/wiregen"
+	"github.com/wirestory/aggregator/internal/wiregen"
 )
 
 // entry is an RSS item or an Atom entry as encoding/xml reads it.

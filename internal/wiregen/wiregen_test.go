@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"aggregator/internal/wiregen"
+	"github.com/wirestory/aggregator/internal/wiregen"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
