@@ -8,6 +8,8 @@ package config
 
 import (
 	"time"
+
+	"github.com/wirestory/aggregator/news"
 )
 
 // Config is the whole configuration file. Load fills in defaults and
@@ -73,15 +75,7 @@ type Output struct {
 }
 
 // Feed is one polled feed.
-type Feed struct {
-	// Name is unique and shown as the source name.
-	Name string `yaml:"name"`
-	// URL is an http(s) URL, or a file path for a local feed.
-	URL  string   `yaml:"url"`
-	Tags []string `yaml:"tags,omitempty"`
-	// Schedule optionally overrides the global schedule for this feed.
-	Schedule string `yaml:"schedule,omitempty"`
-}
+type Feed = news.Feed
 
 // Defaults for keys the file leaves out.
 const (

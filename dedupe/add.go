@@ -3,125 +3,27 @@ package dedupe
 import (
 	"slices"
 	"strconv"
-	"sync"
 )
 
-// fingerprintOf returns the fingerprint of doc for Add, Join or Update:
-// the one Prepare attached while it is still valid, else one made now in
-// the index's scratch buffers (valid until the next call).
-func (ix *Index) fingerprintOf(doc Doc) *fingerprint {
-	if p := doc.prep; p != nil && p.valid(ix, doc) {
-		fp := p.fp
-		return &fp
-	}
-	fp := ix.scratch.analyse(ix.model(doc.Feed, false), Analyse(doc.HTML), doc.Title, ix.opts.Shingle)
-	return &fp
-}
-
-// scratch holds the buffers of analysing one document, kept between calls
-// so that Add allocates little; the fingerprint that analyse returns points
-// into them. Concurrent callers take one from scratches.
-type scratch struct {
-	pieces  []piece // the blocks kept after furniture removal
-	sentIdx []int32 // the kept sentences of partly kept blocks
-	words   []uint64
-	sh      []uint64 // shingle hashes, in order
-	full    []uint32
-	radix   []uint32
-	lead    []uint32
-	nums    []uint32
-	// candidates and matches of a new document, for bestStory
-	slots   []int32
-	refs    []uint32
-	pairs   []uint64
-	matches []candidate
-}
-
-var scratches = sync.Pool{New: func() any { return new(scratch) }}
-
-// analyse returns the fingerprint of a document: furniture and agency
-// boilerplate removed, then shingled and sketched.
-func (sc *scratch) analyse(m *furniture, t *Text, title string, k int) fingerprint {
-	ps := stripAgencyCopy(sc.dropFurniture(m, t))
-	sc.words = sc.appendPieceWords(sc.words[:0], t, ps)
-	return sc.sketch(sc.words, k, titleHash(title))
-}
-
-// prepared is the analysis that Prepare attaches to a Doc, with what it
-// depended on.
-type prepared struct {
-	ix          *Index
-	model       *furniture
-	gen         uint32
-	html, title string
-	fp          fingerprint
-}
-
-// valid reports whether p is still the analysis of doc in ix: the same
-// text, and the feed's model unchanged since.
-func (p *prepared) valid(ix *Index, doc Doc) bool {
-	if p.ix != ix || p.html != doc.HTML || p.title != doc.Title {
-		return false
-	}
-	m := ix.model(doc.Feed, false)
-	return m == p.model && (m == nil || m.gen == p.gen)
-}
-
-// Prepare analyses doc for Add, Join or Update with its feed's furniture
-// model as it is now (after the feed's Learn), and returns it with the
-// analysis attached, so that those calls only compare and insert. t is
-// doc.HTML analysed; nil makes Prepare analyse it. Prepare may run
-// concurrently with any call of the index for another feed (see Index). A
-// Doc whose fields or feed model changed after Prepare is analysed again
-// by the call that receives it.
-func (ix *Index) Prepare(doc Doc, t *Text) Doc {
-	sc := scratches.Get().(*scratch)
-	defer scratches.Put(sc)
-	m := ix.model(doc.Feed, false)
-	p := &prepared{ix: ix, model: m, html: doc.HTML, title: doc.Title}
-	if m != nil {
-		p.gen = m.gen
-	}
-	fp := sc.analyse(m, textOf(t, doc.HTML), doc.Title, ix.opts.Shingle)
-	p.fp = fp.clone()
-	doc.prep = p
-	return doc
-}
-
-// titleHash hashes the normalised words of a title; 0 for none. Records
-// keep it (as the title's posting key): changing it needs a new record
-// version.
-func titleHash(t string) uint32 {
-	ws := appendWords(nil, foldText(t))
-	if len(ws) == 0 {
-		return 0
-	}
-	h := uint64(fnvOffset)
-	for _, w := range ws {
-		h = mix64(h ^ w)
-	}
-	return uint32((h | 1) >> 32)
-}
-
-// Add places doc in a story: an existing one it near-duplicates, else a new
-// story with id newStoryID. A doc whose id is already in the index is
-// treated as an Update and stays in its story.
-func (ix *Index) Add(doc Doc, newStoryID string) Decision {
-	if slot, ok := ix.byID[doc.ID]; ok {
-		ix.Update(doc)
+// Add places a document in a story: an existing one it near-duplicates,
+// else a new story with id newStoryID. A document whose id is already in
+// the index is treated as an Update and stays in its story.
+func (ix *Index) Add(d Doc, p *Prepared, newStoryID string) Decision {
+	if slot, ok := ix.byID[d.ID]; ok {
+		ix.Update(d, p)
 		st := &ix.stories[ix.entries[slot].story]
 		return Decision{StoryID: st.id, Reason: "known id: updated in place"}
 	}
-	fp := ix.fingerprintOf(doc)
-	best, reason := ix.bestStory(fp)
+	fp := p.view()
+	best, reason := ix.bestStory(&fp, &p.keys)
 	if best < 0 {
-		ix.insert(doc, fp, newStoryID)
+		ix.insert(d, p, newStoryID)
 		return Decision{StoryID: newStoryID, New: true, Reason: reason}
 	}
 	e := &ix.entries[best]
 	st := ix.stories[e.story].id
 	match := e.id
-	ix.insert(doc, fp, st)
+	ix.insert(d, p, st)
 	return Decision{StoryID: st, Match: match, Reason: reason}
 }
 
@@ -134,11 +36,11 @@ type candidate struct {
 
 // bestStory returns the slot of the member the document matches best in a
 // story that also accepts it (the chaining guard), or -1 and why not.
-func (ix *Index) bestStory(fp *fingerprint) (int32, string) {
+func (ix *Index) bestStory(fp *fingerprint, keys *[nKeys]uint32) (int32, string) {
 	ix.heads.set(fp.lead)
 	ix.heads.setFull(fp.full)
 	fp.heads = &ix.heads
-	slots := ix.candidates(fp)
+	slots := ix.candidates(fp, keys)
 	matches := ix.scratch.matches[:0]
 	for _, s := range slots {
 		f := compareFor(fp, &ix.entries[s], ix.earlyExit)
@@ -204,7 +106,7 @@ func (ix *Index) guard(fp *fingerprint, slot int32) (ok bool, why func() string)
 // document with a single lead key. A lead shingle shared by chance is a
 // phrase, not a copy, and a popular phrase lists many unrelated documents
 // at offsets that disagree.
-func (ix *Index) candidates(fp *fingerprint) []int32 {
+func (ix *Index) candidates(fp *fingerprint, keys *[nKeys]uint32) []int32 {
 	c := &ix.cands
 	c.next(len(ix.entries))
 	out := ix.scratch.slots[:0]
@@ -213,7 +115,6 @@ func (ix *Index) candidates(fp *fingerprint) []int32 {
 			out = append(out, s)
 		}
 	}
-	keys := fp.keys()
 	for i, k := range keys {
 		if k != 0 && (i < bands || i == nKeys-1) {
 			ix.post.each(k, func(slot uint32) { add(int32(slot)) })

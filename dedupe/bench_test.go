@@ -54,12 +54,17 @@ func pool(n int) []string {
 // copies, so the index holds about 4,000 documents.
 func BenchmarkAdd(b *testing.B) {
 	texts := pool(4096)
-	ix := NewIndex(Options{Window: 4000 * time.Minute})
+	ix := NewIndex(Options{})
+	var none *Furniture
 	b.SetBytes(int64(len(texts[0])))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		d := Doc{ID: fmt.Sprint(i), Feed: "f", HTML: texts[i%len(texts)], Published: t0.Add(time.Duration(i) * time.Minute)}
-		ix.Add(d, d.ID)
+		d := Doc{ID: fmt.Sprint(i), Feed: "f", Published: t0.Add(time.Duration(i) * time.Minute)}
+		p := none.Prepare(Analyse(texts[i%len(texts)]), "")
+		ix.Add(d, &p, d.ID)
+		if i%1000 == 999 {
+			ix.Evict(d.Published.Add(-4000 * time.Minute))
+		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "items/s")
 }
@@ -74,6 +79,7 @@ func TestMemoryPerDoc(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	vocab := vocabulary(20000)
 	ix := NewIndex(Options{})
+	var none *Furniture
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -85,7 +91,8 @@ func TestMemoryPerDoc(t *testing.T) {
 			b.WriteByte(' ')
 		}
 		id := fmt.Sprintf("%032x", i)
-		ix.Add(Doc{ID: id, Feed: "f", Title: "t", HTML: b.String(), Published: t0}, "s"+id[:20])
+		p := none.Prepare(Analyse(b.String()), "t")
+		ix.Add(Doc{ID: id, Feed: "f", Published: t0}, &p, "s"+id[:20])
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
@@ -97,25 +104,20 @@ func TestMemoryPerDoc(t *testing.T) {
 	runtime.KeepAlive(ix)
 }
 
-// TestRestoreSpeed restores 100,000 records and reports the time.
-func TestRestoreSpeed(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow")
-	}
-	ix := NewIndex(Options{})
+// BenchmarkRestore is the rebuild of the window at start-up, per record.
+func BenchmarkRestore(b *testing.B) {
+	var none *Furniture
 	texts := pool(64)
 	recs := make([][]byte, len(texts))
 	for i, s := range texts {
-		id := fmt.Sprint(i)
-		ix.Add(Doc{ID: id, Feed: "f", HTML: s, Published: t0}, id)
-		recs[i] = ix.Record(id)
+		p := none.Prepare(Analyse(s), "")
+		recs[i] = p.Record()
 	}
-	fresh := NewIndex(Options{})
-	start := time.Now()
-	for i := 0; i < 100_000; i++ {
-		if err := fresh.Restore(fmt.Sprintf("%032x", i), "f", fmt.Sprint(i%5000), t0, recs[i%len(recs)]); err != nil {
-			t.Fatal(err)
+	ix := NewIndex(Options{})
+	for i := 0; b.Loop(); i++ {
+		d := Doc{ID: fmt.Sprintf("%032x", i), Feed: "f", Published: t0}
+		if err := ix.Restore(d, fmt.Sprint(i%5000), recs[i%len(recs)]); err != nil {
+			b.Fatal(err)
 		}
 	}
-	t.Logf("100,000 restores in %v", time.Since(start))
 }

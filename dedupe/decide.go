@@ -28,7 +28,7 @@ type Figures struct {
 	SameTitle bool
 }
 
-// compare computes the figures of fp (full) against the stored entry e.
+// compare computes the figures of fp against the stored entry e.
 func compare(fp *fingerprint, e *entry) Figures { return compareFor(fp, e, false) }
 
 // minStrictContainment is the least containment with which the strict rule
@@ -43,15 +43,15 @@ const minStrictContainment = 0.5
 func compareFor(fp *fingerprint, e *entry, strict bool) Figures {
 	f := Figures{NewShingles: fp.n, OldShingles: int(e.n)}
 	f.SameTitle = fp.title != 0 && titleKey(fp.title) == e.keys[nKeys-1]
-	// restrict both to values below the stored tau: the new document is
-	// complete, so its restriction is exact.
-	s := e.sample()
-	cut, _ := slices.BinarySearch(fp.full, e.tau)
-	if e.tau == ^uint32(0) {
-		cut = len(fp.full)
+	// Both are threshold samples of their shingle sets (Broder's mod-m
+	// sample): restricted to values below the smaller bound, each holds
+	// exactly its set's shingles in that range.
+	s, a := e.sample(), fp.full
+	if t := min(e.tau, fp.ftau); t != ^uint32(0) {
+		cs, _ := slices.BinarySearch(s, t)
+		ca, _ := slices.BinarySearch(a, t)
+		s, a = s[:cs], a[:ca]
 	}
-	a := fp.full[:cut]
-	// every sampled value is below tau: those found in full are in a
 	inter := fp.heads.countFull(s)
 	union := len(a) + len(s) - inter
 	if union > 0 {

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/wirestory/aggregator/news"
 )
 
 func TestStripDateline(t *testing.T) {
@@ -79,10 +77,10 @@ func TestNormalisationFolds(t *testing.T) {
 }
 
 // add adds docs in order and returns the story of each.
-func add(ix *Index, docs ...Doc) []string {
+func add(ix *testSet, docs ...tdoc) []string {
 	out := make([]string, len(docs))
 	for i, d := range docs {
-		out[i] = ix.Add(d, "story-"+d.ID).StoryID
+		out[i] = ix.add(d, "story-"+d.ID).StoryID
 	}
 	return out
 }
@@ -106,10 +104,10 @@ func TestHardCases(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ix := NewIndex(Options{})
+			ix := newSet(Options{})
 			st := add(ix, doc("a", "f1", 0, tt.a), doc("b", "f2", 5, tt.b))
 			if got := st[0] == st[1]; got != tt.same {
-				t.Errorf("same story = %v, want %v\n%v", got, tt.same, ix.Explain(doc("b", "f2", 5, tt.b), doc("a", "f1", 0, tt.a)))
+				t.Errorf("same story = %v, want %v\n%v", got, tt.same, ix.explain(doc("b", "f2", 5, tt.b), doc("a", "f1", 0, tt.a)))
 			}
 		})
 	}
@@ -123,7 +121,7 @@ func bulletin(day int, nums ...int) string {
 }
 
 func TestBulletinsApart(t *testing.T) {
-	ix := NewIndex(Options{})
+	ix := newSet(Options{})
 	st := add(ix,
 		doc("mon", "f", 0, bulletin(1, 4120, 35, 812, 140, 96, 81, 25, 6, 12)),
 		doc("tue", "f", 1440, bulletin(2, 4188, 68, 790, 151, 88, 81, 40, 6, 9)),
@@ -137,7 +135,7 @@ func TestBulletinsApart(t *testing.T) {
 }
 
 func TestLearnedFurniture(t *testing.T) {
-	ix := NewIndex(Options{})
+	ix := newSet(Options{})
 	var bodies []string
 	for i := 0; i < 12; i++ {
 		ps := paragraphs(uint64(100+i), 4)
@@ -146,8 +144,8 @@ func TestLearnedFurniture(t *testing.T) {
 			heads[0][:40], heads[1][:50], heads[2][:45])...)
 		bodies = append(bodies, body)
 	}
-	ix.Learn("glorbo", bodies)
-	clean := ix.Clean("glorbo", bodies[0])
+	ix.learn("glorbo", bodies)
+	clean := ix.clean("glorbo", bodies[0])
 	for _, junk := range []string{"Glorbo Desk", "Share this", "MORE FROM", paragraphs(200, 3)[1][:30]} {
 		if strings.Contains(clean, junk) {
 			t.Errorf("Clean kept %q:\n%s", junk, clean)
@@ -157,9 +155,9 @@ func TestLearnedFurniture(t *testing.T) {
 		t.Errorf("Clean dropped the story:\n%s", clean)
 	}
 	// the same story in another outlet without furniture is one story
-	st := add(ix, Doc{ID: "g0", Feed: "glorbo", HTML: bodies[0], Published: t0},
-		Doc{ID: "x0", Feed: "other", HTML: page(paragraphs(100, 4)...), Published: t0.Add(time.Minute)},
-		Doc{ID: "g1", Feed: "glorbo", HTML: bodies[1], Published: t0.Add(2 * time.Minute)})
+	st := add(ix, tdoc{ID: "g0", Feed: "glorbo", HTML: bodies[0], Published: t0},
+		tdoc{ID: "x0", Feed: "other", HTML: page(paragraphs(100, 4)...), Published: t0.Add(time.Minute)},
+		tdoc{ID: "g1", Feed: "glorbo", HTML: bodies[1], Published: t0.Add(2 * time.Minute)})
 	if st[0] != st[1] || st[0] == st[2] {
 		t.Errorf("stories %v, want g0 and x0 together, g1 apart", st)
 	}
@@ -171,7 +169,7 @@ func TestChainingGuard(t *testing.T) {
 	// story through B.
 	a, c := paragraphs(10, 8), paragraphs(11, 8)
 	b := append(append([]string{}, a[:5]...), c[3:]...)
-	ix := NewIndex(Options{})
+	ix := newSet(Options{})
 	st := add(ix, doc("a", "f", 0, page(a...)), doc("b", "g", 1, page(b...)), doc("c", "h", 2, page(c...)))
 	if st[2] == st[0] {
 		t.Errorf("chained: %v", st)
@@ -179,13 +177,13 @@ func TestChainingGuard(t *testing.T) {
 }
 
 func TestUpdateSameID(t *testing.T) {
-	ix := NewIndex(Options{})
+	ix := newSet(Options{})
 	p := paragraphs(20, 6)
 	add(ix, doc("a", "f", 0, page(p...)))
-	ix.Update(doc("a", "f", 0, page(paragraphs(21, 6)...)))
-	d := ix.Add(doc("a", "f", 0, page(paragraphs(22, 6)...)), "story-new")
-	if d.New || d.StoryID != "story-a" || ix.Len() != 1 {
-		t.Errorf("re-add of a known id: %+v, len %d", d, ix.Len())
+	ix.update(doc("a", "f", 0, page(paragraphs(21, 6)...)))
+	d := ix.add(doc("a", "f", 0, page(paragraphs(22, 6)...)), "story-new")
+	if d.New || d.StoryID != "story-a" || ix.ix.Len() != 1 {
+		t.Errorf("re-add of a known id: %+v, len %d", d, ix.ix.Len())
 	}
 	// the updated text is what is matched now
 	if st := add(ix, doc("b", "g", 1, page(paragraphs(22, 6)...))); st[0] != "story-a" {
@@ -194,35 +192,43 @@ func TestUpdateSameID(t *testing.T) {
 }
 
 func TestEviction(t *testing.T) {
-	ix := NewIndex(Options{Window: 48 * time.Hour})
+	ix := newSet(Options{})
 	p := paragraphs(30, 5)
 	add(ix, doc("a", "f", 0, page(p...)))
-	if n := ix.Evict(t0.Add(time.Hour)); n != 1 || ix.Len() != 0 {
-		t.Fatalf("Evict = %d, Len = %d", n, ix.Len())
+	if n := ix.ix.Evict(t0.Add(time.Hour)); n != 1 || ix.ix.Len() != 0 {
+		t.Fatalf("Evict = %d, Len = %d", n, ix.ix.Len())
 	}
 	if st := add(ix, doc("b", "g", 120, page(p...))); st[0] != "story-b" {
 		t.Errorf("matched an evicted doc: %s", st[0])
 	}
-	// the window evicts by itself as time moves on
-	add(ix, doc("c", "g", 5*24*60, page(paragraphs(31, 5)...)))
-	if ix.Len() != 1 {
-		t.Errorf("Len = %d after the window moved, want 1", ix.Len())
+}
+
+// TestNoDataClock: the index never evicts by the dates it sees, so a
+// document dated far in the future cannot empty the window.
+func TestNoDataClock(t *testing.T) {
+	ix := newSet(Options{})
+	p := paragraphs(32, 5)
+	add(ix, doc("a", "f", 0, page(p...)))
+	add(ix, doc("future", "g", 80*365*24*60, page(paragraphs(33, 5)...)))
+	if ix.ix.Len() != 2 {
+		t.Fatalf("Len = %d after a future-dated document, want 2", ix.ix.Len())
+	}
+	if st := add(ix, doc("b", "h", 10, page(p...))); st[0] != "story-a" {
+		t.Errorf("copy of a in %s: the future-dated document evicted it", st[0])
 	}
 }
 
 func TestRestoreRoundTrip(t *testing.T) {
-	ix := NewIndex(Options{})
+	ix := newSet(Options{})
 	p := paragraphs(40, 6)
-	add(ix, doc("a", "f", 0, page(p...)))
-	rec := ix.Record("a")
-	if rec == nil || ix.Record("zz") != nil {
-		t.Fatal("Record")
-	}
-	fresh := NewIndex(Options{})
-	if err := fresh.Restore("a", "f", "story-a", t0, rec); err != nil {
+	a := doc("a", "f", 0, page(p...))
+	add(ix, a)
+	rec := ix.record(a)
+	fresh := newSet(Options{})
+	if err := fresh.ix.Restore(a.doc(), "story-a", rec); err != nil {
 		t.Fatal(err)
 	}
-	if err := fresh.Restore("b", "f", "story-b", t0, []byte{9, 9}); err == nil {
+	if err := fresh.ix.Restore(Doc{ID: "b", Feed: "f", Published: t0}, "story-b", []byte{9, 9}); err == nil {
 		t.Error("bad record accepted")
 	}
 	summary := strings.Join(strings.Fields(p[0])[:40], " ")
@@ -232,36 +238,17 @@ func TestRestoreRoundTrip(t *testing.T) {
 	}
 }
 
-func TestRepresentative(t *testing.T) {
-	item := func(feed string, min int, body string) news.StoredItem {
-		return news.StoredItem{Item: news.Item{Feed: feed, Content: body, Published: t0.Add(time.Duration(min) * time.Minute)}}
-	}
-	ms := []news.StoredItem{item("c", 0, "long body"), item("b", 5, "x"), item("b", 3, "x"), item("b", 3, "longer")}
-	tests := []struct {
-		prio []string
-		want int
-	}{
-		{[]string{"b", "c"}, 3},
-		{[]string{"c"}, 0},
-		{nil, 0},
-		{[]string{"z"}, 0},
-	}
-	for _, tt := range tests {
-		if got := Representative(ms, tt.prio); got != tt.want {
-			t.Errorf("Representative(%v) = %d, want %d", tt.prio, got, tt.want)
-		}
-	}
-	if Representative(nil, nil) != -1 {
-		t.Error("no members")
-	}
-}
-
 func TestExplainString(t *testing.T) {
-	ix := NewIndex(Options{})
+	ix := newSet(Options{})
 	p := paragraphs(50, 5)
-	x := ix.Explain(doc("a", "f", 0, page(p...)), doc("b", "g", 0, page(p[:4]...)))
+	a, b := doc("a", "f", 0, page(p...)), doc("b", "g", 0, page(p[:4]...))
+	x := ix.explain(a, b)
 	if !x.Match || !strings.Contains(x.String(), "decision: same story") {
 		t.Errorf("Explain:\n%v", x)
+	}
+	// symmetric: the same figures and decision whichever comes first
+	if y := ix.explain(b, a); y.Estimated != x.Estimated || y.Match != x.Match || y.Reason != x.Reason {
+		t.Errorf("explain a b = %+v\nexplain b a = %+v", x.Estimated, y.Estimated)
 	}
 }
 

@@ -3,14 +3,26 @@ package dedupe
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
-// Explanation is the comparison of two documents as Add would make it,
-// with exact figures beside the estimates the decision uses. It is plain
-// data, safe to copy.
+// Exhibit is one document as Explain reads it: its identity, its title,
+// its body analysed and its feed's furniture (nil: none learned).
+type Exhibit struct {
+	Doc
+	Title     string
+	Text      *Text
+	Furniture *Furniture
+}
+
+// Explanation is the comparison of two documents as the Index would make
+// it, with exact figures beside the estimates the decision uses. It is
+// plain data, safe to copy.
 type Explanation struct {
-	A, B Doc
-	// Estimated are the figures the decision uses (B stored, A added).
+	A, B Exhibit
+	// Estimated are the figures the decision uses: the later-published
+	// document (then the greater id) compared as if added while the other
+	// is stored, so Explain(a, b) and Explain(b, a) agree.
 	Estimated Figures
 	// ExactResemblance and ExactContainment are computed on the full
 	// shingle sets (the containment of the smaller in the larger).
@@ -25,44 +37,64 @@ type Explanation struct {
 	TextA, TextB string
 }
 
-// Explain compares two docs as Add would (a added while b is stored) and
-// returns figures and the decision with its reason. It reads the feeds'
-// furniture models and changes nothing.
-func (ix *Index) Explain(a, b Doc) Explanation {
-	var sa, sb scratch
-	fa := sa.analyse(ix.model(a.Feed, false), Analyse(a.HTML), a.Title, ix.opts.Shingle)
-	fb := sb.analyse(ix.model(b.Feed, false), Analyse(b.HTML), b.Title, ix.opts.Shingle)
-	var hs headSets
-	hs.set(fa.lead)
-	hs.setFull(fa.full)
-	fa.heads = &hs
-	var eb entry
-	eb.setFingerprint(&fb)
-	x := Explanation{A: a, B: b, Estimated: compare(&fa, &eb)}
-	inter := intersect(fa.full, fb.full)
-	if u := len(fa.full) + len(fb.full) - inter; u > 0 {
+// Explain compares two documents as an Index with opts would and returns
+// figures and the decision with its reason. It changes nothing and is
+// symmetric in its arguments.
+func Explain(a, b Exhibit, opts Options) Explanation {
+	opts = opts.withDefaults()
+	x := Explanation{A: a, B: b}
+	later, earlier := a, b
+	if c := a.Published.Compare(b.Published); c < 0 || c == 0 && a.ID < b.ID {
+		later, earlier = b, a
+	}
+	var sl, se scratch
+	fl := sl.analyse(later.Furniture, textOr(later.Text), later.Title)
+	fe := se.analyse(earlier.Furniture, textOr(earlier.Text), earlier.Title)
+	inter := intersect(fl.full, fe.full)
+	if u := len(fl.full) + len(fe.full) - inter; u > 0 {
 		x.ExactResemblance = float64(inter) / float64(u)
 	}
-	if s := min(len(fa.full), len(fb.full)); s > 0 {
+	if s := min(len(fl.full), len(fe.full)); s > 0 {
 		x.ExactContainment = float64(inter) / float64(s)
 	}
-	x.Match, x.Reason = ix.opts.verdict(x.Estimated, false)
-	x.Guarded, _ = ix.opts.verdict(x.Estimated, true)
-	x.TextA, x.TextB = ix.contentText(a), ix.contentText(b)
+	pl, pe := fl.prepared(), fe.prepared()
+	var stored entry
+	stored.setFingerprint(&pe)
+	view := pl.view()
+	var hs headSets
+	hs.set(view.lead)
+	hs.setFull(view.full)
+	view.heads = &hs
+	x.Estimated = compare(&view, &stored)
+	x.Match, x.Reason = opts.verdict(x.Estimated, false)
+	x.Guarded, _ = opts.verdict(x.Estimated, true)
+	x.TextA, x.TextB = contentText(a), contentText(b)
 	return x
 }
 
-// contentText returns the first words a document is compared on.
-func (ix *Index) contentText(d Doc) string {
+func textOr(t *Text) *Text {
+	if t == nil {
+		return Analyse("")
+	}
+	return t
+}
+
+// contentText returns the first words a document is compared on, cut on
+// a rune boundary.
+func contentText(d Exhibit) string {
 	var sc scratch
-	ps := stripAgencyCopy(sc.dropFurniture(ix.model(d.Feed, false), Analyse(d.HTML)))
+	ps := stripAgencyCopy(sc.dropFurniture(d.Furniture, textOr(d.Text)))
 	var parts []string
 	for _, p := range ps {
 		parts = append(parts, p.text)
 	}
 	t := strings.Join(parts, " ¶ ")
 	if len(t) > 300 {
-		t = t[:300] + "…"
+		cut := 300
+		for cut > 0 && !utf8.RuneStart(t[cut]) {
+			cut--
+		}
+		t = t[:cut] + "…"
 	}
 	return t
 }
@@ -75,8 +107,9 @@ func (x Explanation) String() string {
 	if x.Match {
 		verdict = "same story"
 	}
-	fmt.Fprintf(&b, "A: %s %q (%s, %d shingles)\n", x.A.ID, x.A.Title, x.A.Feed, f.NewShingles)
-	fmt.Fprintf(&b, "B: %s %q (%s, %d shingles)\n", x.B.ID, x.B.Title, x.B.Feed, f.OldShingles)
+	fmt.Fprintf(&b, "A: %s %q (%s)\n", x.A.ID, x.A.Title, x.A.Feed)
+	fmt.Fprintf(&b, "B: %s %q (%s)\n", x.B.ID, x.B.Title, x.B.Feed)
+	fmt.Fprintf(&b, "shingles     later %d, earlier %d\n", f.NewShingles, f.OldShingles)
 	fmt.Fprintf(&b, "resemblance  exact %.3f  estimated %.3f\n", x.ExactResemblance, f.Resemblance)
 	fmt.Fprintf(&b, "containment  exact %.3f  estimated %.3f (on %d sampled shingles)\n", x.ExactContainment, f.Containment, f.Sampled)
 	fmt.Fprintf(&b, "lead agreement %.3f, numbers shared %.3f of %d, same title %v\n", f.Lead, f.Numbers, f.NumbersCompared, f.SameTitle)

@@ -1,15 +1,25 @@
 package dedupe
 
 import (
+	"encoding/binary"
+	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 )
 
-// furniture is one feed's learned page furniture: the keys of blocks whose
-// text repeats across many of the feed's items.
-type furniture struct {
+// Furniture is one feed's learned page furniture: the keys of blocks and
+// sentences whose text repeats across many of the feed's items. The zero
+// value has learned nothing; a nil *Furniture is one that has learned
+// nothing, for Clean and Prepare.
+//
+// Learn changes a Furniture; Clean and Prepare only read it. Calls for one
+// feed must not run Learn concurrently with any other call; different
+// feeds' Furnitures are independent.
+type Furniture struct {
 	blocks map[uint64]uint32 // block key → generation it was last seen as furniture
 	gen    uint32
 }
@@ -17,25 +27,19 @@ type furniture struct {
 // maxFurniture bounds a feed's model; the oldest keys go first.
 const maxFurniture = 2048
 
-// Learn updates the feed's furniture model with a batch of its items'
-// bodies (a whole fetched feed): a block whose normalised text occurs in at
-// least Options.FurnitureMin items and Options.FurnitureShare of the batch
-// is furniture. A batch too small to tell keeps the model as it was.
-func (ix *Index) Learn(feed string, htmls []string) {
-	if _, ok := ix.learnNeed(len(htmls)); !ok {
-		return
-	}
-	ts := make([]*Text, len(htmls))
-	for i, h := range htmls {
-		ts[i] = Analyse(h)
-	}
-	ix.LearnTexts(feed, ts)
-}
+// A block is furniture when it occurs in at least learnMin bodies and
+// learnShare of a batch.
+const (
+	learnMin   = 3
+	learnShare = 0.05
+)
 
-// LearnTexts is Learn on analysed bodies. It may run concurrently with
-// any call of the index for another feed (see Index).
-func (ix *Index) LearnTexts(feed string, ts []*Text) {
-	need, ok := ix.learnNeed(len(ts))
+// Learn updates the model with a batch of the feed's bodies (a whole
+// fetched feed), analysed: a block or sentence whose normalised text
+// occurs in at least learnMin bodies and learnShare of the batch is
+// furniture. A batch too small to tell keeps the model as it was.
+func (f *Furniture) Learn(ts []*Text) {
+	need, ok := learnNeed(len(ts))
 	if !ok {
 		return
 	}
@@ -70,13 +74,32 @@ func (ix *Index) LearnTexts(feed string, ts []*Text) {
 		}
 	}
 	learned := kc.atLeast(need)
-	m := ix.model(feed, true)
-	m.gen++
-	for _, k := range learned {
-		m.blocks[k] = m.gen
+	if f.blocks == nil {
+		f.blocks = make(map[uint64]uint32)
 	}
-	m.trim()
+	f.gen++
+	for _, k := range learned {
+		f.blocks[k] = f.gen
+	}
+	f.trim()
 }
+
+// Clone returns a copy of f that learns on its own; a nil f gives an empty
+// model.
+func (f *Furniture) Clone() *Furniture {
+	c := &Furniture{blocks: make(map[uint64]uint32)}
+	if f != nil {
+		c.gen = f.gen
+		maps.Copy(c.blocks, f.blocks)
+	}
+	return c
+}
+
+// has reports whether key k is furniture; nil f has none.
+func (f *Furniture) has(k uint64) bool { return f != nil && f.blocks[k] != 0 }
+
+// empty reports whether f knows no furniture.
+func (f *Furniture) empty() bool { return f == nil || len(f.blocks) == 0 }
 
 // keyCounter counts in how many bodies each key occurs: an open-addressing
 // table (linear probing) that remembers the last body that counted a key,
@@ -135,55 +158,23 @@ func (kc *keyCounter) atLeast(need int) []uint64 {
 	return out
 }
 
-// ShareModels makes the furniture models of from those of ix too (the
-// models are shared, not copied: both indexes must not be used for the same
-// feed at once), so that an index rebuilt from records keeps what the old
-// one learned.
-func (ix *Index) ShareModels(from *Index) {
-	from.modelMu.RLock()
-	defer from.modelMu.RUnlock()
-	ix.modelMu.Lock()
-	defer ix.modelMu.Unlock()
-	for feed, m := range from.furniture {
-		ix.furniture[feed] = m
-	}
-}
-
 // learnNeed returns in how many of a batch of n bodies a block must occur
 // to be furniture, and whether the batch is large enough to tell.
-func (ix *Index) learnNeed(n int) (int, bool) {
-	need := max(int(ix.opts.FurnitureShare*float64(n)+0.999), ix.opts.FurnitureMin)
+func learnNeed(n int) (int, bool) {
+	need := max(int(learnShare*float64(n)+0.999), learnMin)
 	return need, n >= need
 }
 
-// model returns the furniture model of feed; nil when it has none, unless
-// create is set.
-func (ix *Index) model(feed string, create bool) *furniture {
-	ix.modelMu.RLock()
-	m := ix.furniture[feed]
-	ix.modelMu.RUnlock()
-	if m != nil || !create {
-		return m
-	}
-	ix.modelMu.Lock()
-	defer ix.modelMu.Unlock()
-	if m = ix.furniture[feed]; m == nil {
-		m = &furniture{blocks: make(map[uint64]uint32)}
-		ix.furniture[feed] = m
-	}
-	return m
-}
-
 // trim drops the oldest keys while the model is over its bound.
-func (m *furniture) trim() {
-	for len(m.blocks) > maxFurniture {
-		oldest := m.gen
-		for _, g := range m.blocks {
+func (f *Furniture) trim() {
+	for len(f.blocks) > maxFurniture {
+		oldest := f.gen
+		for _, g := range f.blocks {
 			oldest = min(oldest, g)
 		}
-		for k, g := range m.blocks {
+		for k, g := range f.blocks {
 			if g == oldest {
-				delete(m.blocks, k)
+				delete(f.blocks, k)
 			}
 		}
 	}
@@ -251,19 +242,14 @@ func sentenceStart(s string) bool {
 	return unicode.IsUpper(r) || unicode.IsDigit(r) || r == '"' || r == '“' || r == '\''
 }
 
-// Clean returns html with the blocks that the feed's model learned as
-// furniture removed (learned blocks, the link lists they head, blocks made
-// mostly of links); datelines and sign-offs stay: they are agency copy.
-func (ix *Index) Clean(feed, html string) string {
-	return ix.CleanText(feed, Analyse(html))
-}
-
-// CleanText is Clean on an analysed body. It may run concurrently with
-// any call of the index for another feed (see Index).
-func (ix *Index) CleanText(feed string, t *Text) string {
+// Clean returns the body of t with the blocks that f learned as furniture
+// removed (learned blocks, the link lists they head, blocks made mostly of
+// links); datelines and sign-offs stay: they are agency copy. It only
+// reads f (see Furniture).
+func (f *Furniture) Clean(t *Text) string {
 	sc := scratches.Get().(*scratch)
 	defer scratches.Put(sc)
-	keep := sc.dropFurniture(ix.model(feed, false), t)
+	keep := sc.dropFurniture(f, t)
 	if len(keep) == len(t.blocks) {
 		return t.html
 	}
@@ -280,4 +266,43 @@ func (ix *Index) CleanText(feed string, t *Text) string {
 	}
 	b.WriteString(t.html[pos:])
 	return b.String()
+}
+
+// furnitureVersion is the first byte of a marshalled Furniture.
+const furnitureVersion = 1
+
+// MarshalBinary encodes the model for the store. It never fails.
+func (f *Furniture) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 0, 9+12*len(f.blocks))
+	b = append(b, furnitureVersion)
+	b = binary.LittleEndian.AppendUint32(b, f.gen)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(f.blocks)))
+	keys := make([]uint64, 0, len(f.blocks))
+	for k := range f.blocks {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // the same model gives the same bytes
+	for _, k := range keys {
+		b = binary.LittleEndian.AppendUint64(b, k)
+		b = binary.LittleEndian.AppendUint32(b, f.blocks[k])
+	}
+	return b, nil
+}
+
+// UnmarshalBinary replaces the model with one encoded by MarshalBinary;
+// other bytes give an error wrapping ErrRecord and change nothing.
+func (f *Furniture) UnmarshalBinary(b []byte) error {
+	if len(b) < 9 || b[0] != furnitureVersion {
+		return fmt.Errorf("furniture: %w", ErrRecord)
+	}
+	n := int(binary.LittleEndian.Uint32(b[5:]))
+	if n > maxFurniture || len(b) != 9+12*n {
+		return fmt.Errorf("furniture: %w: length %d", ErrRecord, len(b))
+	}
+	blocks := make(map[uint64]uint32, n)
+	for p := 9; p < len(b); p += 12 {
+		blocks[binary.LittleEndian.Uint64(b[p:])] = binary.LittleEndian.Uint32(b[p+8:])
+	}
+	f.gen, f.blocks = binary.LittleEndian.Uint32(b[1:]), blocks
+	return nil
 }

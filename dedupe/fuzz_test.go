@@ -40,8 +40,13 @@ func FuzzNormalise(f *testing.F) {
 		if len(fp.sample) > sampleLen || len(fp.lead) > headLen || len(fp.nums) > maxNums {
 			t.Fatal("fingerprint over its bounds")
 		}
-		ix := NewIndex(Options{})
-		_ = ix.Clean("f", s)
+		var none *Furniture
+		_ = none.Clean(tx)
+		p := none.Prepare(tx, s)
+		raw, _ := p.MarshalBinary()
+		if back, err := ParsePrepared(raw); err != nil || !slices.Equal(back.Record(), p.Record()) {
+			t.Fatalf("prepared does not survive its bytes: %v", err)
+		}
 	})
 }
 

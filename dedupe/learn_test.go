@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// learnedRef is the furniture keys of a batch as LearnTexts first counted
+// learnedRef is the furniture keys of a batch as Learn first counted
 // them: each body's distinct keys sorted, all of them sorted and counted
 // in runs. The reference for keyCounter.
 func learnedRef(ts []*Text, need int) []uint64 {
@@ -54,14 +54,14 @@ func TestLearnMatchesReference(t *testing.T) {
 	learnt := 0
 	for _, feed := range s.names {
 		ts := s.feeds[feed]
-		ix := NewIndex(Options{})
-		need, ok := ix.learnNeed(len(ts))
+		need, ok := learnNeed(len(ts))
 		if !ok {
 			continue
 		}
-		ix.LearnTexts(feed, ts)
+		var f Furniture
+		f.Learn(ts)
 		var got []uint64
-		for k := range ix.model(feed, false).blocks {
+		for k := range f.blocks {
 			got = append(got, k)
 		}
 		slices.Sort(got)
@@ -107,5 +107,37 @@ func TestKeyCounter(t *testing.T) {
 		if !slices.Equal(got, ref) {
 			t.Fatalf("need %d: %d keys, want %d", need, len(got), len(ref))
 		}
+	}
+}
+
+// TestFurnitureRoundTrip: a model stored and read back cleans and prepares
+// as the one learned; bytes that are not a model are refused.
+func TestFurnitureRoundTrip(t *testing.T) {
+	s := wire()
+	feed := s.names[0]
+	var f Furniture
+	f.Learn(s.feeds[feed])
+	if len(f.blocks) == 0 {
+		t.Fatal("nothing learned: the round trip tests nothing")
+	}
+	raw, err := f.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Furniture
+	if err := back.UnmarshalBinary(raw); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := back.MarshalBinary()
+	if !slices.Equal(raw, again) {
+		t.Error("the model's bytes changed in a round trip")
+	}
+	for _, tx := range s.feeds[feed] {
+		if f.Clean(tx) != back.Clean(tx) {
+			t.Fatal("the model read back cleans otherwise")
+		}
+	}
+	if err := back.UnmarshalBinary(raw[:len(raw)-1]); err == nil {
+		t.Error("a cut model was accepted")
 	}
 }

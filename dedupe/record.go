@@ -2,27 +2,18 @@ package dedupe
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
-	"time"
 )
 
 // recordVersion is the first byte of a record; Restore rejects others.
 const recordVersion = 1
 
-// ErrRecord is returned by Restore for bytes that are not a record of this
-// version (the pipeline then re-adds the item from its text).
-var ErrRecord = errors.New("dedupe: bad record")
-
-// Record returns the persisted form of doc id (stored with the item by the
-// pipeline, an opaque []byte); nil when unknown. It holds the compact
-// fingerprint and the posting keys, so Restore needs no text.
-func (ix *Index) Record(id string) []byte {
-	slot, ok := ix.byID[id]
-	if !ok {
-		return nil
-	}
-	e := &ix.entries[slot]
+// Record returns the persisted form of the document as the window keeps
+// it (an opaque []byte stored with the item): the compact fingerprint and
+// the candidate keys, so that Restore needs no text.
+func (p *Prepared) Record() []byte {
+	var e entry
+	e.setFingerprint(p)
 	b := make([]byte, 0, 12+2*len(e.lead)+4*(len(e.data)+nKeys))
 	b = append(b, recordVersion, uint8(len(e.lead)), e.nSample, e.nNums)
 	b = binary.LittleEndian.AppendUint32(b, e.tau)
@@ -39,20 +30,22 @@ func (ix *Index) Record(id string) []byte {
 	return b
 }
 
-// Restore re-adds a persisted doc to the window at start-up (from Record
-// bytes), in story storyID. Restoring a known id replaces its fingerprint.
-func (ix *Index) Restore(id, feed, storyID string, published time.Time, record []byte) error {
+// Restore puts a placed document back in the window (at start-up, from
+// its Record bytes), in story storyID. Restoring a known id replaces its
+// fingerprint. Bytes that are not a record give an error wrapping
+// ErrRecord and change nothing.
+func (ix *Index) Restore(d Doc, storyID string, record []byte) error {
 	if len(record) < 12 || record[0] != recordVersion {
-		return fmt.Errorf("restore %s: %w", id, ErrRecord)
+		return fmt.Errorf("restore %s: %w", d.ID, ErrRecord)
 	}
 	nl, nd := int(record[1]), int(record[2])+int(record[3])
 	if len(record) != 12+2*nl+4*(nd+nKeys) {
-		return fmt.Errorf("restore %s: %w: length %d", id, ErrRecord, len(record))
+		return fmt.Errorf("restore %s: %w: length %d", d.ID, ErrRecord, len(record))
 	}
-	if slot, ok := ix.byID[id]; ok {
+	if slot, ok := ix.byID[d.ID]; ok {
 		ix.remove(slot)
 	}
-	e := entry{id: id, live: true, published: published.Unix()}
+	e := entry{id: d.ID, live: true, published: d.Published.Unix()}
 	e.nSample, e.nNums = record[2], record[3]
 	e.tau = binary.LittleEndian.Uint32(record[4:])
 	e.n = binary.LittleEndian.Uint32(record[8:])

@@ -27,10 +27,12 @@ const (
 	nKeys = bands + leadKeys + 1
 )
 
-// fingerprint is what a document is compared on. full is kept only while
-// the document is being added; the index keeps the rest.
+// fingerprint is what a document is compared on: made by sketch (full
+// complete) or viewed from a Prepared (full a bounded sample). The index
+// keeps the compact part of it (entry).
 type fingerprint struct {
-	full   []uint32  // every shingle hash (high 32 bits), sorted, distinct
+	full   []uint32  // the shingle hashes (high 32 bits) below ftau, sorted, distinct
+	ftau   uint32    // exclusive bound of full; MaxUint32 when full holds every shingle
 	lead   []uint32  // the first headLen shingle hashes, in order
 	sample []uint32  // full values below tau, sorted (at most sampleLen)
 	tau    uint32    // exclusive bound of sample; MaxUint32 when sample is full
@@ -65,7 +67,7 @@ func shingles(dst []uint64, words []uint64, k int) []uint64 {
 func (sc *scratch) sketch(words []uint64, k int, title uint32) fingerprint {
 	sh := shingles(sc.sh[:0], words, k)
 	sc.sh = sh
-	fp := fingerprint{title: title}
+	fp := fingerprint{title: title, ftau: ^uint32(0)}
 	fp.full = grow(sc.full, len(sh))
 	var filled [bins]bool
 	for i, h := range sh {
@@ -90,17 +92,6 @@ func (sc *scratch) sketch(words []uint64, k int, title uint32) fingerprint {
 	fp.nums = numbers(sc.nums[:0], words)
 	sc.nums = fp.nums
 	return fp
-}
-
-// clone returns fp with buffers of its own (and no head sets).
-func (fp *fingerprint) clone() fingerprint {
-	c := *fp
-	c.full = slices.Clone(fp.full)
-	c.sample = c.full[:len(fp.sample)]
-	c.lead = slices.Clone(fp.lead)
-	c.nums = slices.Clone(fp.nums)
-	c.heads = nil
-	return c
 }
 
 // grow returns s resliced to length n, reallocated when short.

@@ -84,14 +84,6 @@ func Analyse(html string) *Text {
 // HTML returns the body the Text was made from.
 func (t *Text) HTML() string { return t.html }
 
-// textOf returns t when it was made from html, else html analysed.
-func textOf(t *Text, html string) *Text {
-	if t != nil && t.html == html {
-		return t
-	}
-	return Analyse(html)
-}
-
 // wordsKey is the furniture key of a run of word hashes (a block or a
 // sentence); 0 for none. It is a polynomial hash, built word by word by
 // keyStep, so that a block's key and its sentences' keys are built in one
@@ -147,8 +139,8 @@ type piece struct {
 // story listed many times): it keeps all but its link blocks.
 //
 // The pieces it returns are valid until the next call with sc.
-func (sc *scratch) dropFurniture(m *furniture, t *Text) []piece {
-	if m != nil && len(m.blocks) == 0 {
+func (sc *scratch) dropFurniture(m *Furniture, t *Text) []piece {
+	if m.empty() {
 		m = nil
 	}
 	out := sc.dropLearned(m, t)
@@ -183,7 +175,7 @@ func linkFreeWords(t *Text) float64 {
 
 // dropLearned drops link blocks and, with a model, learned furniture; the
 // result is in sc.pieces.
-func (sc *scratch) dropLearned(m *furniture, t *Text) []piece {
+func (sc *scratch) dropLearned(m *Furniture, t *Text) []piece {
 	out := sc.pieces[:0]
 	sc.sentIdx = sc.sentIdx[:0]
 	list := false
@@ -199,7 +191,7 @@ func (sc *scratch) dropLearned(m *furniture, t *Text) []piece {
 		switch {
 		case b.key == 0:
 			continue
-		case m.blocks[b.key] != 0:
+		case m.has(b.key):
 			list = len(out) > 0
 			continue
 		case list && b.nWords <= maxListWords:
@@ -214,10 +206,10 @@ func (sc *scratch) dropLearned(m *furniture, t *Text) []piece {
 
 // dropSentences returns block b without its learned furniture sentences
 // ("This story has been updated." inserted after the lead).
-func (sc *scratch) dropSentences(m *furniture, t *Text, b *tblock) piece {
+func (sc *scratch) dropSentences(m *Furniture, t *Text, b *tblock) piece {
 	p := piece{b: b, text: b.text, nWords: b.nWords}
 	ss := t.sents[b.s0:b.s1]
-	furn := func(s *sentence) bool { return m.blocks[s.key] != 0 && s.w1-s.w0 >= minSentenceWords }
+	furn := func(s *sentence) bool { return m.has(s.key) && s.w1-s.w0 >= minSentenceWords }
 	i := 0
 	for i < len(ss) && !furn(&ss[i]) {
 		i++

@@ -50,6 +50,6 @@ func page(ps ...string) string {
 
 var t0 = time.Date(2031, 3, 4, 10, 0, 0, 0, time.UTC)
 
-func doc(id, feed string, min int, body string) Doc {
-	return Doc{ID: id, Feed: feed, Title: "Title of " + id, HTML: body, Published: t0.Add(time.Duration(min) * time.Minute)}
+func doc(id, feed string, min int, body string) tdoc {
+	return tdoc{ID: id, Feed: feed, Title: "Title of " + id, HTML: body, Published: t0.Add(time.Duration(min) * time.Minute)}
 }

@@ -2,11 +2,11 @@ package dedupe
 
 import "time"
 
-// insert stores a fingerprinted document in story storyID (created when
+// insert stores a prepared document in story storyID (created when
 // unknown, with the document as its core).
-func (ix *Index) insert(doc Doc, fp *fingerprint, storyID string) {
-	e := entry{id: doc.ID, live: true, published: doc.Published.Unix()}
-	e.setFingerprint(fp)
+func (ix *Index) insert(d Doc, p *Prepared, storyID string) {
+	e := entry{id: d.ID, live: true, published: d.Published.Unix()}
+	e.setFingerprint(p)
 	ix.store(e, storyID)
 }
 
@@ -24,11 +24,12 @@ func (ix *Index) store(e entry, storyID string) {
 	ix.byID[e.id] = slot
 	ix.live++
 	ix.link(slot, storyID)
-	ix.advance(e.published)
 }
 
-// setFingerprint copies the kept parts of fp into e.
-func (e *entry) setFingerprint(fp *fingerprint) {
+// setFingerprint copies the kept parts of p into e: the head, the first
+// sampleLen values of the sample, the numbers and the keys.
+func (e *entry) setFingerprint(p *Prepared) {
+	fp := p.view()
 	e.lead = make([]uint16, len(fp.lead))
 	for i, v := range fp.lead {
 		e.lead[i] = uint16(v >> 16)
@@ -37,7 +38,7 @@ func (e *entry) setFingerprint(fp *fingerprint) {
 	e.data = append(append(e.data, fp.sample...), fp.nums...)
 	e.nSample, e.nNums = uint8(len(fp.sample)), uint8(len(fp.nums))
 	e.tau, e.n = fp.tau, uint32(fp.n)
-	e.keys = fp.keys()
+	e.keys = p.keys
 }
 
 // link adds slot to story storyID, creating the story when unknown.
@@ -60,48 +61,34 @@ func (ix *Index) link(slot int32, storyID string) {
 	st.members++
 }
 
-// advance records a publish time and evicts what fell out of the window,
-// in steps of a sixteenth of the window so eviction stays amortised.
-func (ix *Index) advance(published int64) {
-	ix.latest = max(ix.latest, published)
-	w := int64(ix.opts.Window / time.Second)
-	if w <= 0 {
+// Join places a document in storyID without comparison (an exact
+// duplicate found by canonical link). A known id is updated instead.
+func (ix *Index) Join(d Doc, p *Prepared, storyID string) {
+	if _, ok := ix.byID[d.ID]; ok {
+		ix.Update(d, p)
 		return
 	}
-	if cutoff := ix.latest - w; cutoff > ix.evicted+w/16 {
-		ix.Evict(time.Unix(cutoff, 0))
-	}
+	ix.insert(d, p, storyID)
 }
 
-// Join places doc in storyID without comparison (an exact duplicate found
-// by canonical link). A known id is updated instead.
-func (ix *Index) Join(doc Doc, storyID string) {
-	if _, ok := ix.byID[doc.ID]; ok {
-		ix.Update(doc)
-		return
-	}
-	ix.insert(doc, ix.fingerprintOf(doc), storyID)
-}
-
-// Update replaces the text of an already-added doc (same id, changed
+// Update replaces the fingerprint of a placed document (same id, changed
 // text); it stays in its story. An unknown id is ignored.
-func (ix *Index) Update(doc Doc) {
-	slot, ok := ix.byID[doc.ID]
+func (ix *Index) Update(d Doc, p *Prepared) {
+	slot, ok := ix.byID[d.ID]
 	if !ok {
 		return
 	}
-	fp := ix.fingerprintOf(doc)
 	e := &ix.entries[slot]
 	ix.post.remove(uint32(slot), &e.keys)
-	e.setFingerprint(fp)
+	e.setFingerprint(p)
 	ix.post.insert(uint32(slot), &e.keys)
 }
 
-// Evict drops docs published before t from the window; returns how many.
-// A story whose core is evicted takes its earliest remaining member as core.
-func (ix *Index) Evict(t time.Time) int {
-	cut := t.Unix()
-	ix.evicted = max(ix.evicted, cut)
+// Evict drops the documents published before cutoff from the window and
+// returns how many it dropped. A story whose core is evicted takes its
+// earliest remaining member as core.
+func (ix *Index) Evict(cutoff time.Time) int {
+	cut := cutoff.Unix()
 	n := 0
 	for i := range ix.entries {
 		if e := &ix.entries[i]; e.live && e.published < cut {

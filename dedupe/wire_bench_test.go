@@ -24,7 +24,7 @@ const wireFeeds, wireItems = 200, 50
 // wireSet is the generated set, analysed: docs in publish order, with each
 // doc's Text, and the feeds' Texts for Learn.
 type wireSet struct {
-	docs  []Doc
+	docs  []tdoc
 	texts []*Text
 	feeds map[string][]*Text
 	// the feeds' names, sorted, and the indexes in docs of each feed's docs
@@ -39,7 +39,7 @@ var wire = sync.OnceValue(func() *wireSet {
 	s := &wireSet{feeds: make(map[string][]*Text), byFeed: make(map[string][]int)}
 	for i, g := range gen {
 		t := Analyse(g.HTML)
-		s.docs = append(s.docs, Doc{ID: g.GUID, Feed: g.Feed, Title: g.Title, HTML: g.HTML, Published: g.Published})
+		s.docs = append(s.docs, tdoc{ID: g.GUID, Feed: g.Feed, Title: g.Title, HTML: g.HTML, Published: g.Published})
 		s.texts = append(s.texts, t)
 		s.feeds[g.Feed] = append(s.feeds[g.Feed], t)
 		s.byFeed[g.Feed] = append(s.byFeed[g.Feed], i)
@@ -51,13 +51,25 @@ var wire = sync.OnceValue(func() *wireSet {
 	return s
 })
 
-// learned returns an index that has learned every feed of the set.
-func (s *wireSet) learned() *Index {
-	ix := NewIndex(Options{Window: 87600 * time.Hour})
+// learned returns the furniture of every feed of the set, learned.
+func (s *wireSet) learned() map[string]*Furniture {
+	m := make(map[string]*Furniture, len(s.feeds))
 	for feed, ts := range s.feeds {
-		ix.LearnTexts(feed, ts)
+		m[feed] = new(Furniture)
+		m[feed].Learn(ts)
 	}
-	return ix
+	return m
+}
+
+// prepared returns every document of the set prepared with its feed's
+// learned furniture.
+func (s *wireSet) prepared() []Prepared {
+	furn := s.learned()
+	ps := make([]Prepared, len(s.docs))
+	for i, d := range s.docs {
+		ps[i] = furn[d.Feed].Prepare(s.texts[i], d.Title)
+	}
+	return ps
 }
 
 // perItem reports the items/s of b.N items.
@@ -85,11 +97,14 @@ func BenchmarkWireLearn(b *testing.B) {
 		feeds = append(feeds, f)
 	}
 	slices.Sort(feeds)
-	ix := NewIndex(Options{})
+	furn := make(map[string]*Furniture, len(feeds))
+	for _, f := range feeds {
+		furn[f] = new(Furniture)
+	}
 	n := 0
 	for i := 0; b.Loop(); i++ {
 		ts := s.feeds[feeds[i%len(feeds)]]
-		ix.LearnTexts(feeds[i%len(feeds)], ts)
+		furn[feeds[i%len(feeds)]].Learn(ts)
 		n += len(ts)
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "items/s")
@@ -99,48 +114,47 @@ func BenchmarkWireLearn(b *testing.B) {
 // copy removed, shingled, one-permutation MinHash with densification.
 func BenchmarkWireSketch(b *testing.B) {
 	s := wire()
-	ix := s.learned()
+	furn := s.learned()
 	for i := 0; b.Loop(); i++ {
 		k := i % len(s.docs)
-		ix.Prepare(s.docs[k], s.texts[k])
+		furn[s.docs[k].Feed].Prepare(s.texts[k], s.docs[k].Title)
 	}
 	perItem(b)
 }
 
-// BenchmarkWireClean is CleanText: the body without the feed's furniture.
+// BenchmarkWireClean is Clean: the body without the feed's furniture.
 func BenchmarkWireClean(b *testing.B) {
 	s := wire()
-	ix := s.learned()
+	furn := s.learned()
 	for i := 0; b.Loop(); i++ {
 		k := i % len(s.docs)
-		ix.CleanText(s.docs[k].Feed, s.texts[k])
+		furn[s.docs[k].Feed].Clean(s.texts[k])
 	}
 	perItem(b)
 }
 
 // window returns an index holding the set's first n documents (prepared
-// and added), and the rest prepared.
-func (s *wireSet) window(b *testing.B, n int) (*Index, []Doc) {
+// and added), and every document prepared.
+func (s *wireSet) window(b *testing.B, n int) (*Index, []Prepared) {
 	b.Helper()
-	ix := s.learned()
-	docs := make([]Doc, len(s.docs))
-	for i, d := range s.docs {
-		docs[i] = ix.Prepare(d, s.texts[i])
+	ix := NewIndex(Options{})
+	ps := s.prepared()
+	for i := range ps[:n] {
+		ix.Add(s.docs[i].doc(), &ps[i], s.docs[i].ID)
 	}
-	for _, d := range docs[:n] {
-		ix.Add(d, d.ID)
-	}
-	return ix, docs[n:]
+	return ix, ps
 }
 
 // BenchmarkWireQuery is the index query of a prepared document: candidates
 // from the postings (LSH bands, lead shingles, title), each verified, and
 // the story chosen, against a window of 5,000 documents; nothing inserted.
 func BenchmarkWireQuery(b *testing.B) {
-	ix, rest := wire().window(b, 5000)
+	ix, ps := wire().window(b, 5000)
+	rest := ps[5000:]
 	for i := 0; b.Loop(); i++ {
-		fp := ix.fingerprintOf(rest[i%len(rest)])
-		ix.bestStory(fp)
+		p := &rest[i%len(rest)]
+		fp := p.view()
+		ix.bestStory(&fp, &p.keys)
 	}
 	perItem(b)
 }
@@ -149,18 +163,15 @@ func BenchmarkWireQuery(b *testing.B) {
 // (postings, story list), without the query.
 func BenchmarkWireInsert(b *testing.B) {
 	s := wire()
-	ix := s.learned()
-	docs := make([]Doc, len(s.docs))
-	for i, d := range s.docs {
-		docs[i] = ix.Prepare(d, s.texts[i])
-	}
+	ix := NewIndex(Options{})
+	ps := s.prepared()
 	for i := 0; b.Loop(); i++ {
-		d := docs[i%len(docs)]
-		if i >= len(docs) {
+		d := s.docs[i%len(ps)].doc()
+		if i >= len(ps) {
 			// a second lap: fresh ids, so every call inserts
-			d.ID += "+" + string(rune('a'+i/len(docs)%26))
+			d.ID += "+" + string(rune('a'+i/len(ps)%26))
 		}
-		ix.insert(d, ix.fingerprintOf(d), d.ID)
+		ix.insert(d, &ps[i%len(ps)], d.ID)
 	}
 	perItem(b)
 }
@@ -171,15 +182,15 @@ func BenchmarkWireInsert(b *testing.B) {
 func BenchmarkWireAdd(b *testing.B) {
 	s := wire()
 	var ix *Index
-	var docs []Doc
+	var ps []Prepared
 	for i := 0; b.Loop(); i++ {
 		k := i % len(s.docs)
 		if k == 0 {
 			b.StopTimer()
-			ix, docs = s.window(b, 0)
+			ix, ps = s.window(b, 0)
 			b.StartTimer()
 		}
-		ix.Add(docs[k], docs[k].ID)
+		ix.Add(s.docs[k].doc(), &ps[k], s.docs[k].ID)
 	}
 	perItem(b)
 }
@@ -192,96 +203,66 @@ func BenchmarkWireAdd(b *testing.B) {
 // throughput per core.
 func BenchmarkWireDedupe(b *testing.B) {
 	s := wire()
-	prepared := make([]Doc, len(s.docs))
+	prepared := make([]Prepared, len(s.docs))
 	for b.Loop() {
-		ix := NewIndex(Options{Window: 87600 * time.Hour})
+		ix := NewIndex(Options{})
 		for _, feed := range s.names {
 			idx := s.byFeed[feed]
 			ts := make([]*Text, len(idx))
 			for j, i := range idx {
 				ts[j] = Analyse(s.docs[i].HTML)
 			}
-			ix.LearnTexts(feed, ts)
+			f := new(Furniture)
+			f.Learn(ts)
 			for j, i := range idx {
-				prepared[i] = ix.Prepare(s.docs[i], ts[j])
-				ix.CleanText(feed, ts[j])
+				prepared[i] = f.Prepare(ts[j], s.docs[i].Title)
+				f.Clean(ts[j])
 			}
 		}
-		for _, d := range prepared {
-			ix.Add(d, d.ID)
+		for i := range prepared {
+			ix.Add(s.docs[i].doc(), &prepared[i], s.docs[i].ID)
 		}
 	}
 	b.ReportMetric(float64(b.N*len(s.docs))/b.Elapsed().Seconds(), "items/s")
 }
 
-// TestPreparedEqualsAdd: documents prepared from their Texts are placed
-// exactly as Add places them from their HTML, with the same records.
-func TestPreparedEqualsAdd(t *testing.T) {
+// TestPreparedRoundTrip: a Prepared stored (MarshalBinary) and read back
+// (ParsePrepared) is placed exactly as the one made, with the same record.
+func TestPreparedRoundTrip(t *testing.T) {
 	s := wire()
 	n := 3000
 	if testing.Short() {
 		n = 500
 	}
-	plain, prep := NewIndex(Options{Window: 87600 * time.Hour}), NewIndex(Options{Window: 87600 * time.Hour})
-	htmls := make(map[string][]string)
-	for _, d := range s.docs {
-		htmls[d.Feed] = append(htmls[d.Feed], d.HTML)
-	}
-	for feed, hs := range htmls {
-		plain.Learn(feed, hs)
-		prep.LearnTexts(feed, s.feeds[feed])
-	}
+	ps := s.prepared()
+	a, b := NewIndex(Options{}), NewIndex(Options{})
 	merged := 0
-	for i, d := range s.docs[:n] {
-		a := plain.Add(d, d.ID)
-		if !a.New {
+	for i := range ps[:n] {
+		raw, err := ps[i].MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParsePrepared(raw)
+		if err != nil {
+			t.Fatalf("doc %d: %v", i, err)
+		}
+		d := s.docs[i].doc()
+		da, db := a.Add(d, &ps[i], d.ID), b.Add(d, &back, d.ID)
+		if da != db {
+			t.Fatalf("doc %d %s: made %+v, read back %+v", i, d.ID, da, db)
+		}
+		if !da.New {
 			merged++
 		}
-		b := prep.Add(prep.Prepare(d, s.texts[i]), d.ID)
-		if a != b {
-			t.Fatalf("doc %d %s: Add %+v, prepared %+v", i, d.ID, a, b)
-		}
-		if ra, rb := plain.Record(d.ID), prep.Record(d.ID); !slices.Equal(ra, rb) {
-			t.Fatalf("doc %d %s: records differ", i, d.ID)
-		}
-		if ca, cb := plain.Clean(d.Feed, d.HTML), prep.CleanText(d.Feed, s.texts[i]); ca != cb {
-			t.Fatalf("doc %d %s: cleaned bodies differ", i, d.ID)
+		if !slices.Equal(ps[i].Record(), back.Record()) {
+			t.Fatalf("doc %d: records differ", i)
 		}
 	}
 	if merged == 0 {
 		t.Fatal("no document merged: the comparison tested nothing")
 	}
-}
-
-// TestPrepareStale: a document prepared before its feed's model changed is
-// analysed again by Add, so it is placed as an unprepared one is.
-func TestPrepareStale(t *testing.T) {
-	s := wire()
-	var feed string
-	for f, ts := range s.feeds {
-		if len(ts) >= 10 && (feed == "" || f < feed) {
-			feed = f
-		}
-	}
-	var d Doc
-	var tx *Text
-	for i := range s.docs {
-		if s.docs[i].Feed == feed {
-			d, tx = s.docs[i], s.texts[i]
-			break
-		}
-	}
-	ix, fresh := NewIndex(Options{}), NewIndex(Options{})
-	stale := ix.Prepare(d, tx) // no model yet: furniture kept
-	ix.LearnTexts(feed, s.feeds[feed])
-	fresh.LearnTexts(feed, s.feeds[feed])
-	if slices.Equal(stale.prep.fp.full, fresh.Prepare(d, tx).prep.fp.full) {
-		t.Fatal("the model changed nothing in the document: the test tests nothing")
-	}
-	ix.Add(stale, d.ID)
-	fresh.Add(d, d.ID)
-	if a, b := ix.Record(d.ID), fresh.Record(d.ID); !slices.Equal(a, b) {
-		t.Fatal("a stale prepared document was added as prepared")
+	if _, err := ParsePrepared([]byte{preparedVersion, 1, 2}); err == nil {
+		t.Error("short bytes parsed")
 	}
 }
 
@@ -289,20 +270,21 @@ func TestPrepareStale(t *testing.T) {
 // another (32-bit keys share one table) is not read as a lead key.
 func TestLeadKeyCollision(t *testing.T) {
 	s := wire()
-	ix := NewIndex(Options{Window: 87600 * time.Hour})
+	ix := NewIndex(Options{})
+	ps := s.prepared()
 	n := rareLead + 2 // lists longer than rare ones
-	probe := ix.Prepare(s.docs[n], s.texts[n])
+	probe := &ps[n]
 	for i, d := range s.docs[:n] {
-		ix.Add(ix.Prepare(d, s.texts[i]), d.ID)
+		ix.Add(d.doc(), &ps[i], d.ID)
 		slot := ix.byID[d.ID]
 		e := &ix.entries[slot]
 		ix.post.remove(uint32(slot), &e.keys)
 		for j := range bands {
-			e.keys[j] = leadKey(probe.prep.fp.lead[j+1])
+			e.keys[j] = leadKey(probe.lead[j+1])
 		}
 		ix.post.insert(uint32(slot), &e.keys)
 	}
-	d := ix.Add(probe, probe.ID) // must not misread the bands as lead keys
+	d := ix.Add(s.docs[n].doc(), probe, s.docs[n].ID) // must not misread the bands as lead keys
 	if d.StoryID == "" {
 		t.Fatal("no decision")
 	}

@@ -107,6 +107,17 @@ type Story struct {
 // panics on a story with no members, which never exists.
 func (s *Story) Representative() *StoredItem { return &s.Members[0] }
 
+// Feed is one configured feed. The YAML tags are the config file's keys.
+type Feed struct {
+	// Name is unique and shown as the source name.
+	Name string `yaml:"name"`
+	// URL is an http(s) URL, or a file path for a local feed.
+	URL  string   `yaml:"url"`
+	Tags []string `yaml:"tags,omitempty"`
+	// Schedule optionally overrides the global schedule for this feed.
+	Schedule string `yaml:"schedule,omitempty"`
+}
+
 // FeedState is what is kept about one feed between polls: HTTP validators,
 // schedule and health. The zero value is a feed never polled.
 type FeedState struct {

@@ -30,7 +30,7 @@ func BenchmarkRender(b *testing.B) {
 	for _, f := range Formats {
 		b.Run(f, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := Render(f, stories, sampleOptions()); err != nil {
+				if _, err := renderFormat(f, stories, sampleOptions()); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -43,7 +43,7 @@ func BenchmarkUpdateUnchanged(b *testing.B) {
 	defer s.Close()
 	stories := benchStories()
 	for b.Loop() {
-		if _, err := s.Update(stories, sampleFeeds()); err != nil {
+		if _, err := update(s, stories, sampleFeeds()); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -52,7 +52,7 @@ func BenchmarkUpdateUnchanged(b *testing.B) {
 func BenchmarkServe(b *testing.B) {
 	s := NewServer(sampleOptions())
 	defer s.Close()
-	if _, err := s.Update(benchStories(), sampleFeeds()); err != nil {
+	if _, err := update(s, benchStories(), sampleFeeds()); err != nil {
 		b.Fatal(err)
 	}
 	etag := get(s, "GET", "/feed.atom", "Accept-Encoding", "gzip").Header().Get("ETag")

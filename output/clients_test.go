@@ -32,7 +32,7 @@ func writeFeeds(t *testing.T) string {
 	}
 	opts := sampleOptions()
 	opts.WebSubHub = "http://127.0.0.1:9/hub"
-	if err := WriteFiles(files, hostileStories(), opts); err != nil {
+	if err := writeFiles(files, hostileStories(), opts); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -97,7 +97,7 @@ func TestFeedparser(t *testing.T) {
 		skipUnlessCI(t, "python3-feedparser not installed")
 	}
 	s, _ := newTestServer(t, sampleOptions())
-	if _, err := s.Update(hostileStories(), nil); err != nil {
+	if _, err := update(s, hostileStories(), nil); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
@@ -147,7 +147,7 @@ func TestAtomRelaxNG(t *testing.T) {
 	dir := writeFeeds(t)
 	run(t, "/usr/bin/jing", "-c", schema, filepath.Join(dir, "feed.atom"))
 	empty := filepath.Join(dir, "empty.atom")
-	if err := WriteFiles(map[string]string{"atom": empty}, nil, Options{}); err != nil {
+	if err := writeFiles(map[string]string{"atom": empty}, nil, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	run(t, "/usr/bin/jing", "-c", schema, empty)
@@ -165,7 +165,7 @@ func chromium(t *testing.T, url string, extra ...string) []byte {
 func TestPageInChromium(t *testing.T) {
 	need(t, "/usr/bin/chromium")
 	s, _ := newTestServer(t, sampleOptions())
-	if _, err := s.Update(hostileStories(), sampleFeeds()); err != nil {
+	if _, err := update(s, hostileStories(), sampleFeeds()); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s)

@@ -2,37 +2,28 @@ package output
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"time"
-
-	"github.com/wirestory/aggregator/news"
 )
 
-// WriteFiles renders each format to its path; files maps a format ("rss",
-// "atom", "json") to a path. Each file is replaced atomically: written to a
-// temporary file in the same directory, synced, then renamed over the path,
-// so a reader sees the old file or the new one, never a part. Files are
-// written in format order and the first failure stops the rest.
-func WriteFiles(files map[string]string, stories []news.Story, opts Options) error {
-	entries := limit(newEntries(stories, opts.FeedTags), opts.MaxItems)
-	formats := make([]string, 0, len(files))
-	for f := range files {
-		formats = append(formats, f)
-	}
-	slices.Sort(formats)
+// WriteFiles writes the main feed of docs in each format to its path;
+// files maps a format ("rss", "atom", "json") to a path. Each file is
+// replaced atomically: written to a temporary file in the same directory,
+// synced, then renamed over the path, so a reader sees the old file or the
+// new one, never a part. Files are written in format order and the first
+// failure stops the rest.
+func WriteFiles(files map[string]string, docs Docs) error {
+	formats := slices.Sorted(maps.Keys(files))
 	for _, f := range formats {
-		if !slices.Contains(Formats, f) {
+		if _, ok := docs["/feed."+f]; !ok {
 			return fmt.Errorf("write %s: unknown format %q", files[f], f)
 		}
 	}
 	for _, f := range formats {
-		b, err := renderEntries(f, entries, newMeta(opts, "feed", f, "", entries))
-		if err != nil {
-			return fmt.Errorf("write %s: %w", files[f], err)
-		}
-		if err := writeAtomic(files[f], b); err != nil {
+		if err := writeAtomic(files[f], docs["/feed."+f].Body); err != nil {
 			return err
 		}
 	}

@@ -24,7 +24,7 @@ func TestWriteFiles(t *testing.T) {
 	}
 	defer old.Close()
 	opts := sampleOptions()
-	if err := WriteFiles(files, sampleStories(), opts); err != nil {
+	if err := writeFiles(files, sampleStories(), opts); err != nil {
 		t.Fatal(err)
 	}
 	for f, path := range files {
@@ -32,7 +32,7 @@ func TestWriteFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := Render(f, sampleStories(), opts)
+		want, err := renderFormat(f, sampleStories(), opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,13 +62,13 @@ func TestWriteFilesErrors(t *testing.T) {
 	if err := os.WriteFile(keep, []byte("kept"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFiles(map[string]string{"rss": keep, "xml": filepath.Join(dir, "x.xml")}, sampleStories(), Options{}); err == nil {
+	if err := writeFiles(map[string]string{"rss": keep, "xml": filepath.Join(dir, "x.xml")}, sampleStories(), Options{}); err == nil {
 		t.Error("unknown format accepted")
 	}
 	if b, err := os.ReadFile(keep); err != nil || string(b) != "kept" {
 		t.Errorf("a failed call touched another file: %q %v", b, err)
 	}
-	if err := WriteFiles(map[string]string{"rss": filepath.Join(dir, "missing", "f.rss")}, nil, Options{}); err == nil {
+	if err := writeFiles(map[string]string{"rss": filepath.Join(dir, "missing", "f.rss")}, nil, Options{}); err == nil {
 		t.Error("writing into a missing directory succeeded")
 	}
 	if entries, err := os.ReadDir(dir); err != nil || len(entries) != 1 {
@@ -92,7 +92,7 @@ func TestWriteFilesRemovesStaleTemporaries(t *testing.T) {
 	if err := os.Chtimes(stale, old, old); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFiles(map[string]string{"atom": path}, nil, Options{Title: "t", Link: "https://x.example/"}); err != nil {
+	if err := writeFiles(map[string]string{"atom": path}, nil, Options{Title: "t", Link: "https://x.example/"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {

@@ -1,6 +1,8 @@
 package output
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -54,8 +56,67 @@ var sampleTags = map[string][]string{
 func sampleOptions() Options {
 	return Options{
 		Title: "Merged News", Link: "http://127.0.0.1:8080/", Description: "Stories merged from several outlets",
-		FeedTags: sampleTags, MaxAge: 15 * time.Minute,
+		MaxAge: 15 * time.Minute,
 	}
+}
+
+// input is what the publish step hands Render for stories and feeds: each
+// tag of feedTags (feed → tags) gets the stories with a member from a feed
+// that has it, as the store's query for the tag's feeds returns them.
+func input(stories []news.Story, feeds []news.FeedState, feedTags map[string][]string) Input {
+	in := Input{Stories: stories, Feeds: feeds}
+	for _, tags := range feedTags {
+		for _, tag := range tags {
+			if in.Tags == nil {
+				in.Tags = map[string][]news.Story{}
+			}
+			in.Tags[tag] = nil
+		}
+	}
+	for tag := range in.Tags {
+		for _, st := range stories {
+			if slices.ContainsFunc(st.Members, func(m news.StoredItem) bool { return slices.Contains(feedTags[m.Feed], tag) }) {
+				in.Tags[tag] = append(in.Tags[tag], st)
+			}
+		}
+	}
+	return in
+}
+
+// renderFormat renders the main feed of stories in format, as the fetch
+// command writes it.
+func renderFormat(format string, stories []news.Story, opts Options) ([]byte, error) {
+	docs, err := Render(Input{Stories: stories}, opts)
+	if err != nil {
+		return nil, err
+	}
+	d, ok := docs["/feed."+format]
+	if !ok {
+		return nil, fmt.Errorf("render: unknown format %q", format)
+	}
+	return d.Body, nil
+}
+
+// update renders stories and feeds (tagged by sampleTags) with the
+// server's options and swaps them in.
+func update(s *Server, stories []news.Story, feeds []news.FeedState) (bool, error) {
+	s.mu.Lock()
+	opts := s.opts
+	s.mu.Unlock()
+	docs, err := Render(input(stories, feeds, sampleTags), opts)
+	if err != nil {
+		return false, err
+	}
+	return s.Update(docs), nil
+}
+
+// writeFiles renders stories and writes the main feed's files.
+func writeFiles(files map[string]string, stories []news.Story, opts Options) error {
+	docs, err := Render(Input{Stories: stories}, opts)
+	if err != nil {
+		return err
+	}
+	return WriteFiles(files, docs)
 }
 
 // sampleFeeds is feed health for the page.

@@ -8,7 +8,7 @@ import (
 )
 
 // ServeHTTP serves "/" (the page), "/feed.rss", "/feed.atom", "/feed.json"
-// and "/tags/NAME.EXT" for every tag in Options.FeedTags, answering GET
+// and "/tags/NAME.EXT" for every tag rendered, answering GET
 // and HEAD with strong ETags, Last-Modified, 304s, gzip when accepted, and
 // Cache-Control. Before the first Update these paths answer 503 with
 // Retry-After; other paths answer 404.

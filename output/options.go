@@ -13,8 +13,8 @@ import (
 )
 
 // Options configures rendering and serving. The zero value renders
-// untitled feeds with relative self links, no item limit, no tag feeds,
-// no caching hint and no WebSub. Options values are plain data; the maps
+// untitled feeds with relative self links, no item limit, no caching hint
+// and no WebSub. Options values are plain data; the maps
 // and functions they hold must not change once passed in.
 type Options struct {
 	// Title, Link and Description are the feed metadata. Link is the
@@ -23,10 +23,6 @@ type Options struct {
 	Title, Link, Description string
 	// MaxItems is the number of stories per feed; 0 means no limit.
 	MaxItems int
-	// FeedTags maps a feed name to its tags. A story belongs to a tag
-	// when any member's feed has that tag; each tag gets its own feeds
-	// under /tags/.
-	FeedTags map[string][]string
 	// MaxAge is sent as Cache-Control max-age (the poll interval).
 	MaxAge time.Duration
 	// WebSubHub is the hub URL advertised in the feeds and pinged after

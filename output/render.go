@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/gorilla/feeds"
@@ -27,13 +29,63 @@ type feedMeta struct {
 // empty feed renders the same bytes every time.
 var epoch = time.Unix(0, 0).UTC()
 
-// Render renders stories (already ordered newest first, representative
-// first in Members) as format "rss", "atom" or "json". The same input gives
-// the same bytes: feed dates come from the stories, never the clock. It is
-// safe for concurrent use.
-func Render(format string, stories []news.Story, opts Options) ([]byte, error) {
-	entries := limit(newEntries(stories, nil), opts.MaxItems)
-	return renderEntries(format, entries, newMeta(opts, "feed", format, "", entries))
+// Input is what Render publishes. Stories are ordered newest first, each
+// with its representative first among its members.
+type Input struct {
+	// Stories are the newest stories of all feeds.
+	Stories []news.Story
+	// Tags are, for each tag, the newest stories with a member from a
+	// feed that has the tag; each tag gets feeds of its own.
+	Tags map[string][]news.Story
+	// Feeds is the health of the configured feeds, for the page.
+	Feeds []news.FeedState
+}
+
+// Doc is one rendered document.
+type Doc struct {
+	Body        []byte
+	ContentType string
+	Self        string // its public URL, for WebSub; "" for the page
+}
+
+// Docs are the rendered documents by URL path: "/" (the page),
+// "/feed.rss", "/feed.atom", "/feed.json" and "/tags/NAME.EXT". They are
+// read-only once returned.
+type Docs map[string]Doc
+
+// Render renders the main feeds, the tag feeds and the page of in, each
+// feed in every format, at most opts.MaxItems stories each. The same input
+// gives the same bytes: feed dates come from the stories, never the clock.
+// It is safe for concurrent use.
+func Render(in Input, opts Options) (Docs, error) {
+	docs := make(Docs, 1+len(Formats)*(1+len(in.Tags)))
+	add := func(path, tag string, es []entry) error {
+		for _, f := range Formats {
+			m := newMeta(opts, path, f, tag, es)
+			b, err := renderEntries(f, es, m)
+			if err != nil {
+				return err
+			}
+			docs["/"+path+"."+f] = Doc{Body: b, ContentType: contentTypes[f], Self: m.Self}
+		}
+		return nil
+	}
+	main := limit(newEntries(in.Stories, nil), opts.MaxItems)
+	if err := add("feed", "", main); err != nil {
+		return nil, err
+	}
+	tags := slices.Sorted(maps.Keys(in.Tags))
+	for _, t := range tags {
+		if err := add("tags/"+t, t, limit(newEntries(in.Tags[t], nil), opts.MaxItems)); err != nil {
+			return nil, err
+		}
+	}
+	page, err := renderPage(main, in.Feeds, tags, opts)
+	if err != nil {
+		return nil, err
+	}
+	docs["/"] = Doc{Body: page, ContentType: contentTypes["html"]}
+	return docs, nil
 }
 
 // newMeta returns the metadata of the feed at path (without extension) in

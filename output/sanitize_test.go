@@ -38,7 +38,7 @@ func TestSanitiseFeeds(t *testing.T) {
 	opts := sampleOptions()
 	for _, f := range Formats {
 		t.Run(f, func(t *testing.T) {
-			b, err := Render(f, hostileStories(), opts)
+			b, err := renderFormat(f, hostileStories(), opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -107,7 +107,7 @@ func checkXMLElements(t *testing.T, b []byte) {
 func TestSanitisePage(t *testing.T) {
 	s := NewServer(sampleOptions())
 	defer s.Close()
-	if _, err := s.Update(hostileStories(), append(sampleFeeds(), news.FeedState{
+	if _, err := update(s, hostileStories(), append(sampleFeeds(), news.FeedState{
 		Name: `<script>alert('n')</script>`, URL: "javascript:alert('u')", LastError: `"><img src=x onerror=alert(1)>`,
 	})); err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestSanitisePage(t *testing.T) {
 }
 
 func TestSanitiseJSONEscapesMarkup(t *testing.T) {
-	b, err := Render("json", hostileStories(), Options{})
+	b, err := renderFormat("json", hostileStories(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,13 +6,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/wirestory/aggregator/news"
 )
 
 // Server serves the rendered feeds and the HTML page. Its zero value is not
@@ -32,7 +29,6 @@ type Server struct {
 type snapshot struct {
 	res  map[string]*resource // by URL path; nil before the first Update
 	opts Options
-	sum  [32]byte // fingerprint of the input rendered
 }
 
 // resource is one rendered document with its precompressed variant.
@@ -62,39 +58,24 @@ func (s *Server) SetOptions(opts Options) {
 	s.opts = opts
 }
 
-// Update re-renders every document from stories (newest first,
-// representative first) and feed health. Documents whose bytes did not
-// change keep their ETag and Last-Modified; it reports whether any
-// document changed, was added or was removed. After a change, when a
-// WebSub hub is set, the changed feeds are announced in the background.
-func (s *Server) Update(stories []news.Story, feeds []news.FeedState) (changed bool, err error) {
+// Update swaps in docs (a rendering of everything served). Documents whose
+// bytes did not change keep their ETag and Last-Modified; it reports
+// whether any document changed, was added or was removed. After a change,
+// when a WebSub hub is set, the changed feeds are announced in the
+// background.
+func (s *Server) Update(docs Docs) (changed bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := s.cur.Load()
-	sum, err := fingerprint(stories, feeds, s.opts)
-	if err != nil {
-		return false, err
-	}
-	if old.res != nil && sum == old.sum {
-		s.cur.Store(&snapshot{res: old.res, opts: s.opts, sum: sum})
-		return false, nil
-	}
-	docs, err := renderAll(stories, feeds, s.opts)
-	if err != nil {
-		return false, err
-	}
-	next := &snapshot{res: make(map[string]*resource, len(docs)), opts: s.opts, sum: sum}
+	next := &snapshot{res: make(map[string]*resource, len(docs)), opts: s.opts}
 	var topics []string
 	for path, d := range docs {
 		prev := old.res[path]
-		if prev != nil && prev.ctype == d.ctype && prev.self == d.self && bytes.Equal(prev.body, d.body) {
+		if prev != nil && prev.ctype == d.ContentType && prev.self == d.Self && bytes.Equal(prev.body, d.Body) {
 			next.res[path] = prev
 			continue
 		}
-		r, err := newResource(d, s.modTime(prev))
-		if err != nil {
-			return false, err
-		}
+		r := newResource(d, s.modTime(prev))
 		next.res[path] = r
 		changed = true
 		if r.self != "" {
@@ -108,7 +89,7 @@ func (s *Server) Update(stories []news.Story, feeds []news.FeedState) (changed b
 	if len(topics) > 0 && s.opts.WebSubHub != "" && !s.closed {
 		s.hub.publish(s.opts, topics)
 	}
-	return changed, nil
+	return changed
 }
 
 // modTime is the Last-Modified of a document replacing prev: now, but
@@ -131,66 +112,19 @@ func (s *Server) Close() {
 	s.hub.close()
 }
 
-// doc is one rendered document before compression.
-type doc struct {
-	body  []byte
-	ctype string
-	self  string
-}
-
-// renderAll renders the main feeds, the tag feeds and the page.
-func renderAll(stories []news.Story, states []news.FeedState, opts Options) (map[string]doc, error) {
-	entries := newEntries(stories, opts.FeedTags)
-	main := limit(entries, opts.MaxItems)
-	tags := tagsOf(opts.FeedTags)
-	docs := make(map[string]doc, 1+len(Formats)*(1+len(tags)))
-	add := func(path, tag string, es []entry) error {
-		for _, f := range Formats {
-			m := newMeta(opts, path, f, tag, es)
-			b, err := renderEntries(f, es, m)
-			if err != nil {
-				return err
-			}
-			docs["/"+path+"."+f] = doc{body: b, ctype: contentTypes[f], self: m.Self}
-		}
-		return nil
-	}
-	if err := add("feed", "", main); err != nil {
-		return nil, err
-	}
-	for _, t := range tags {
-		if err := add("tags/"+t, t, limit(withTag(entries, t), opts.MaxItems)); err != nil {
-			return nil, err
-		}
-	}
-	page, err := renderPage(main, states, tags, opts)
-	if err != nil {
-		return nil, err
-	}
-	docs["/"] = doc{body: page, ctype: contentTypes["html"]}
-	return docs, nil
-}
-
 // newResource compresses d once and computes both strong ETags.
-func newResource(d doc, mod time.Time) (*resource, error) {
+func newResource(d Doc, mod time.Time) *resource {
 	var gz bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	if err != nil {
-		return nil, fmt.Errorf("gzip: %w", err)
-	}
-	if _, err := zw.Write(d.body); err != nil {
-		return nil, fmt.Errorf("gzip: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("gzip: %w", err)
-	}
-	sum := sha256.Sum256(d.body)
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression) // a valid level: no error
+	zw.Write(d.Body)                                        // writes to a bytes.Buffer do not fail
+	zw.Close()
+	sum := sha256.Sum256(d.Body)
 	tag := hex.EncodeToString(sum[:16])
 	return &resource{
-		body: d.body, gz: gz.Bytes(),
+		body: d.Body, gz: gz.Bytes(),
 		etag: `"` + tag + `"`, gzETag: `"` + tag + `-gzip"`,
-		modTime: mod, ctype: d.ctype, self: d.self, page: d.ctype == contentTypes["html"],
-	}, nil
+		modTime: mod, ctype: d.ContentType, self: d.Self, page: d.ContentType == contentTypes["html"],
+	}
 }
 
 // defaultHubClient sends WebSub pings when Options.HubClient is nil.

@@ -23,7 +23,7 @@ func newTestServer(t *testing.T, opts Options) (*Server, *time.Time) {
 	t.Cleanup(s.Close)
 	now := base.Add(3 * time.Hour)
 	s.now = func() time.Time { return now }
-	if _, err := s.Update(sampleStories(), sampleFeeds()); err != nil {
+	if _, err := update(s, sampleStories(), sampleFeeds()); err != nil {
 		t.Fatal(err)
 	}
 	return s, &now
@@ -117,7 +117,7 @@ func TestUpdateChangesValidatorsOnlyWithBytes(t *testing.T) {
 	before := get(s, "GET", "/feed.rss")
 	beforeTag := get(s, "GET", "/tags/wire.rss")
 	*now = now.Add(time.Minute)
-	changed, err := s.Update(sampleStories(), sampleFeeds())
+	changed, err := update(s, sampleStories(), sampleFeeds())
 	if err != nil || changed {
 		t.Fatalf("same input: changed %v err %v, want false nil", changed, err)
 	}
@@ -128,7 +128,7 @@ func TestUpdateChangesValidatorsOnlyWithBytes(t *testing.T) {
 	stories := sampleStories()
 	stories[1].Members = append(stories[1].Members, member("harbor-gazette", "https://gazette.example/bridge", "Bridge open", "", base.Add(6*time.Minute)))
 	stories[1].Updated = base.Add(55 * time.Minute)
-	if changed, err := s.Update(stories, sampleFeeds()); err != nil || !changed {
+	if changed, err := update(s, stories, sampleFeeds()); err != nil || !changed {
 		t.Fatalf("new member: changed %v err %v, want true nil", changed, err)
 	}
 	after := get(s, "GET", "/feed.rss", "If-None-Match", before.Header().Get("ETag"))
@@ -160,7 +160,7 @@ func TestUpdateChangesValidatorsOnlyWithBytes(t *testing.T) {
 func TestLastModifiedAlwaysMoves(t *testing.T) {
 	s, _ := newTestServer(t, sampleOptions()) // the clock stands still
 	lm := get(s, "GET", "/feed.json").Header().Get("Last-Modified")
-	if _, err := s.Update(sampleStories()[:1], nil); err != nil {
+	if _, err := update(s, sampleStories()[:1], nil); err != nil {
 		t.Fatal(err)
 	}
 	if w := get(s, "GET", "/feed.json", "If-Modified-Since", lm); w.Code != 200 {
@@ -249,7 +249,7 @@ func TestTagFeeds(t *testing.T) {
 	opts := sampleOptions()
 	opts.MaxItems = 1
 	s.SetOptions(opts)
-	if _, err := s.Update(sampleStories(), nil); err != nil {
+	if _, err := update(s, sampleStories(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(decodeJSON(t, get(s, "GET", "/tags/local.json").Body.Bytes()).Items); n != 1 {
@@ -297,7 +297,7 @@ func TestConcurrentServeAndUpdate(t *testing.T) {
 	for i := range 20 {
 		st := sampleStories()
 		st[0].Updated = st[0].Updated.Add(time.Duration(i) * time.Second)
-		if _, err := s.Update(st, []news.FeedState{}); err != nil {
+		if _, err := update(s, st, []news.FeedState{}); err != nil {
 			t.Error(err)
 		}
 	}
@@ -315,7 +315,7 @@ func TestSetOptions(t *testing.T) {
 	if !strings.Contains(get(s, "GET", "/feed.rss").Body.String(), "Merged News") {
 		t.Errorf("SetOptions took effect before the next Update")
 	}
-	changed, err := s.Update(sampleStories(), sampleFeeds())
+	changed, err := update(s, sampleStories(), sampleFeeds())
 	if err != nil || !changed {
 		t.Fatalf("new title: changed %v err %v", changed, err)
 	}
@@ -327,7 +327,7 @@ func TestSetOptions(t *testing.T) {
 	var again int
 	opts.Observe = func(string, int) { again++ }
 	s.SetOptions(opts)
-	if changed, err := s.Update(sampleStories(), sampleFeeds()); err != nil || changed {
+	if changed, err := update(s, sampleStories(), sampleFeeds()); err != nil || changed {
 		t.Fatalf("same input, new hook: changed %v err %v", changed, err)
 	}
 	get(s, "GET", "/")

@@ -51,18 +51,18 @@ func TestWebSubPublish(t *testing.T) {
 	opts.OnError = func(err error) { t.Errorf("OnError: %v", err) }
 	s := NewServer(opts)
 	defer s.Close()
-	if _, err := s.Update(sampleStories(), nil); err != nil {
+	if _, err := update(s, sampleStories(), nil); err != nil {
 		t.Fatal(err)
 	}
 	first := receive(t, got, 12) // 3 main feeds and 3 formats of 3 tags
 	if !slices.Contains(first, "http://127.0.0.1:8080/feed.atom") || !slices.Contains(first, "http://127.0.0.1:8080/tags/coast.json") {
 		t.Errorf("first pings: %v", first)
 	}
-	if changed, err := s.Update(sampleStories(), nil); err != nil || changed {
+	if changed, err := update(s, sampleStories(), nil); err != nil || changed {
 		t.Fatalf("same input: changed %v err %v", changed, err)
 	}
 	stories := append(sampleStories(), story("s-ferry", base, member("northern-wire", "https://wire.example/a/7", "Ferry timetable changes", "", base)))
-	if _, err := s.Update(stories, nil); err != nil {
+	if _, err := update(s, stories, nil); err != nil {
 		t.Fatal(err)
 	}
 	next := receive(t, got, 6)
@@ -88,7 +88,7 @@ func TestWebSubFailureReported(t *testing.T) {
 	opts := Options{Link: "http://127.0.0.1:8080/", WebSubHub: h.URL, OnError: func(err error) { errs <- err }}
 	s := NewServer(opts)
 	defer s.Close()
-	if _, err := s.Update(sampleStories()[:1], nil); err != nil {
+	if _, err := update(s, sampleStories()[:1], nil); err != nil {
 		t.Fatal(err)
 	}
 	receive(t, got, 1)
@@ -107,7 +107,7 @@ func TestWebSubNeedsAbsoluteLink(t *testing.T) {
 	errs := make(chan error, 64)
 	s := NewServer(Options{WebSubHub: h.URL, OnError: func(err error) { errs <- err }})
 	defer s.Close()
-	if _, err := s.Update(sampleStories()[:1], nil); err != nil {
+	if _, err := update(s, sampleStories()[:1], nil); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -137,7 +137,7 @@ func TestWebSubCloseStopsPings(t *testing.T) {
 		t.Errorf("OnError after Close: %v", err)
 	}}
 	s := NewServer(opts)
-	if _, err := s.Update(sampleStories(), nil); err != nil {
+	if _, err := update(s, sampleStories(), nil); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -152,7 +152,7 @@ func TestWebSubCloseStopsPings(t *testing.T) {
 	case <-time.After(guard):
 		t.Fatal("Close did not stop a hanging ping")
 	}
-	if _, err := s.Update([]news.Story{hostileStory()}, nil); err != nil {
+	if _, err := update(s, []news.Story{hostileStory()}, nil); err != nil {
 		t.Fatal(err)
 	}
 	s.hub.mu.Lock()

@@ -108,7 +108,7 @@ var benchCache = struct {
 	m map[int]map[string][]news.Item
 }{m: map[int]map[string][]news.Item{}}
 
-func benchSetup(b *testing.B, feeds int) (*benchFetcher, Config) {
+func benchSetup(b *testing.B, feeds int) (*benchFetcher, *Settings) {
 	benchCache.Lock()
 	items, ok := benchCache.m[feeds]
 	if !ok {
@@ -116,24 +116,22 @@ func benchSetup(b *testing.B, feeds int) (*benchFetcher, Config) {
 		benchCache.m[feeds] = items
 	}
 	benchCache.Unlock()
-	cfg := Config{Window: 72 * time.Hour}
-	for f := range feeds {
-		name := fmt.Sprintf("feed%05d", f)
-		cfg.Feeds = append(cfg.Feeds, Feed{Name: name, URL: "https://" + name + ".example/rss"})
+	f := &benchFetcher{items: items}
+	s := &Settings{Window: 72 * time.Hour, Fetcher: f}
+	for i := range feeds {
+		name := fmt.Sprintf("feed%05d", i)
+		s.Feeds = append(s.Feeds, news.Feed{Name: name, URL: "https://" + name + ".example/rss"})
 	}
-	return &benchFetcher{items: items}, cfg
+	return f, s
 }
 
-func benchPipeline(b *testing.B, f Fetcher, cfg Config) *Pipeline {
+func benchPipeline(b *testing.B) *Pipeline {
 	db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	p, err := New(context.Background(), db, f, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	p.now = func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC) }
 	return p
 }
@@ -151,15 +149,15 @@ func cpuNow() time.Duration {
 func BenchmarkPollFirst(b *testing.B) {
 	for _, feeds := range []int{10, 100} {
 		b.Run(fmt.Sprintf("feeds=%d", feeds), func(b *testing.B) {
-			f, cfg := benchSetup(b, feeds)
+			_, set := benchSetup(b, feeds)
 			var wall, cpu time.Duration
 			items := 0
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
-				p := benchPipeline(b, f, cfg)
+				p := benchPipeline(b)
 				b.StartTimer()
 				start, c0 := time.Now(), cpuNow()
-				rep, err := p.Poll(context.Background(), PollOptions{})
+				rep, err := p.Poll(context.Background(), set, PollOptions{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -179,10 +177,11 @@ func BenchmarkPollFirst(b *testing.B) {
 func BenchmarkPollUnchanged(b *testing.B) {
 	for _, feeds := range []int{10, 100, 1000} {
 		b.Run(fmt.Sprintf("feeds=%d", feeds), func(b *testing.B) {
-			f, cfg := benchSetup(b, feeds)
+			f, set := benchSetup(b, feeds)
 			f = &benchFetcher{items: f.items}
-			p := benchPipeline(b, f, cfg)
-			if _, err := p.Poll(context.Background(), PollOptions{}); err != nil {
+			set.Fetcher = f
+			p := benchPipeline(b)
+			if _, err := p.Poll(context.Background(), set, PollOptions{}); err != nil {
 				b.Fatal(err)
 			}
 			f.unchanged = true
@@ -191,7 +190,7 @@ func BenchmarkPollUnchanged(b *testing.B) {
 			// go tool pprof -tagfocus phase=steady.
 			pprof.Do(context.Background(), pprof.Labels("phase", "steady"), func(ctx context.Context) {
 				for i := 0; i < b.N; i++ {
-					if _, err := p.Poll(ctx, PollOptions{Force: true}); err != nil {
+					if _, err := p.Poll(ctx, set, PollOptions{Force: true}); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -84,7 +84,7 @@ func TestHostileServers(t *testing.T) {
 			srv := httptest.NewServer(hostileMux(tc.handler))
 			defer srv.Close()
 			db := openStore(t, filepath.Join(t.TempDir(), "h.db"))
-			feeds := []Feed{{Name: "good-a", URL: srv.URL + "/good/a"}, {Name: "hostile", URL: srv.URL + "/hostile"}, {Name: "good-b", URL: srv.URL + "/good/b"}}
+			feeds := []news.Feed{{Name: "good-a", URL: srv.URL + "/good/a"}, {Name: "hostile", URL: srv.URL + "/hostile"}, {Name: "good-b", URL: srv.URL + "/good/b"}}
 			p := hostilePipeline(t, db, fetch.NewClient(hostileOptions()), feeds)
 
 			var rep *Report
@@ -93,7 +93,7 @@ func TestHostileServers(t *testing.T) {
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				defer cancel()
 				var err error
-				if rep, err = p.Poll(ctx, PollOptions{}); err != nil {
+				if rep, err = p.Poll(ctx, p.set, PollOptions{}); err != nil {
 					t.Errorf("Poll: %v", err)
 				}
 			})
@@ -126,13 +126,10 @@ func pollBudget() time.Duration {
 }
 
 // hostilePipeline builds a pipeline over the real store and client.
-func hostilePipeline(t *testing.T, db *store.DB, f Fetcher, feeds []Feed) *Pipeline {
+func hostilePipeline(t *testing.T, db *store.DB, f Fetcher, feeds []news.Feed) *testPipe {
 	t.Helper()
-	p, err := New(context.Background(), db, f, Config{Feeds: feeds, Window: 72 * time.Hour}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return p
+	p := New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return &testPipe{Pipeline: p, set: &Settings{Feeds: feeds, Window: 72 * time.Hour, Fetcher: f}}
 }
 
 // hostileMux serves the two good feeds and the hostile handler (under
@@ -215,7 +212,7 @@ func containsAny(s, alternatives string) bool {
 // storedItems returns every stored item of feed.
 func storedItems(t *testing.T, db *store.DB, feed string) []news.StoredItem {
 	t.Helper()
-	ss, err := db.Stories(context.Background(), store.Query{})
+	ss, err := db.Stories(context.Background(), news.StoryQuery{})
 	if err != nil {
 		t.Fatalf("Stories: %v", err)
 	}

@@ -1,9 +1,22 @@
 // Package pipeline is the one "poll once" unit that both the daemon (on
-// every cron tick) and the one-shot fetch run: it fans out fetches over the
-// configured feeds in chunks, analyses each feed's items beside the
-// fetches, then one goroutine places the chunk's new items in stories (the
-// dedupe index's single writer) and another stores them, each feed in a
-// savepoint of its own: a feed is stored whole or not at all.
+// every tick) and the one-shot fetch run, and the one publish step they
+// share.
+//
+// A poll has two stages. The fetch stage fans out fetches over the due
+// feeds in chunks; beside each fetch, the feed's items are analysed (its
+// furniture learned, each new or changed item prepared for dedupe and
+// cleaned), and one writer stores each chunk: every feed's state, items,
+// furniture model and its items queued in the store's inbox, in a
+// savepoint of its own, whole or not at all. A new item is stored in a
+// story of its own, so nothing fetched is ever missing from the output. The
+// place stage then takes the inbox in one order (publish time, then item
+// id) and puts each item in its story with the dedupe index, the single
+// writer of the window. So the stories a poll makes do not depend on how
+// its feeds were cut into chunks or on the timing of the fetches.
+//
+// The pipeline owns the store and the index; the settings of a poll are an
+// immutable value its caller passes in. It imports no store: a Store is
+// whatever implements the interface below (SQLite, PostgreSQL).
 package pipeline
 
 import (
@@ -11,26 +24,31 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/wirestory/aggregator/dedupe"
 	"github.com/wirestory/aggregator/fetch"
 	"github.com/wirestory/aggregator/news"
-	"github.com/wirestory/aggregator/store"
 )
 
-// Store is the persistence the pipeline needs. *store.DB implements it; a
-// PostgreSQL implementation can follow for operators who run several
-// instances.
+// Store is the persistence the pipeline needs.
 type Store interface {
 	FeedStates(ctx context.Context) (map[string]news.FeedState, error)
 	SaveFeedState(ctx context.Context, st news.FeedState) error
-	ApplyAll(ctx context.Context, bs []store.Batch) []error
-	Known(ctx context.Context, ids []string) (map[string]store.Known, error)
+	Known(ctx context.Context, ids []string) (map[string]news.Known, error)
+	// Furniture returns every feed's stored furniture model.
+	Furniture(ctx context.Context) (map[string][]byte, error)
+	// Ingest writes each batch whole or not at all; one error per batch.
+	Ingest(ctx context.Context, bs []news.Batch) []error
+	// Unplaced returns the first limit items of the inbox in placing order.
+	Unplaced(ctx context.Context, limit int) ([]news.Unplaced, error)
+	// Place records placements and takes the items out of the inbox.
+	Place(ctx context.Context, ps []news.Placement, now time.Time) error
 	StoriesByLink(ctx context.Context, links []string) (map[string]string, error)
-	Window(ctx context.Context, since time.Time, fn func(store.WindowItem) error) error
-	Stories(ctx context.Context, q store.Query) ([]news.Story, error)
+	Window(ctx context.Context, since time.Time, fn func(news.WindowItem) error) error
+	Stories(ctx context.Context, q news.StoryQuery) ([]news.Story, error)
 	Purge(ctx context.Context, before time.Time) (items, stories int, err error)
 }
 
@@ -40,104 +58,88 @@ type Fetcher interface {
 	Fetch(ctx context.Context, st news.FeedState, now time.Time) fetch.Result
 }
 
-// Feed is one configured feed.
-type Feed struct {
-	Name string
-	URL  string
-	Tags []string
-}
-
-// Config is what the pipeline needs of the configuration.
-type Config struct {
-	Feeds     []Feed
-	Window    time.Duration // how far back new items are compared
-	Retention time.Duration // 0: keep items for ever
-	Priority  []string      // feeds whose copy represents a story first
-	// ChunkFeeds is how many feeds a poll fetches before it dedupes and
-	// stores their items; it bounds the memory of a poll. 0 means
-	// DefaultChunkFeeds.
+// Settings are what one poll runs with: a value the caller builds from the
+// configuration and never changes once passed in (a reload makes a new
+// one).
+type Settings struct {
+	Feeds []news.Feed
+	// Window is how far back a new item is compared; 0 means no limit.
+	Window time.Duration
+	// Retention is how long items no longer carried are kept; 0 keeps
+	// them for ever.
+	Retention time.Duration
+	// Priority lists the feeds whose copy represents a story first.
+	Priority []string
+	// Fetcher fetches the feeds.
+	Fetcher Fetcher
+	// ChunkFeeds is how many feeds are fetched and stored together; it
+	// bounds the memory of a poll. 0 means DefaultChunkFeeds.
 	ChunkFeeds int
+	// Dedupe tunes the decision rule.
+	Dedupe dedupe.Options
 }
 
-// Pipeline polls feeds and keeps the store and the dedupe window up to
-// date. Its methods are safe for concurrent use; polls are serialised.
+// WindowStart is the start of the dedupe window at now: an item is in the
+// window when it was published at or after it. The zero time means no
+// limit. It is the window's one definition: the index is rebuilt from the
+// store with it and evicts with it.
+func (s *Settings) WindowStart(now time.Time) time.Time {
+	if s.Window <= 0 {
+		return time.Time{}
+	}
+	return now.Add(-s.Window)
+}
+
+// Pipeline polls feeds into the store and places their items in stories.
+// Poll and Place must not run concurrently with each other (one caller
+// runs them); Stories, Explain and Publish only read the store and may run
+// at any time.
 type Pipeline struct {
 	store Store
 	log   *slog.Logger
 	now   func() time.Time
 
-	mu    sync.Mutex // serialises polls and guards the fields below
-	run   Config     // the settings of the running poll: a copy of cfg
-	runF  Fetcher    // the fetcher of the running poll
-	index *dedupe.Index
-
-	setMu   sync.Mutex // guards cfg and fetcher, which polls copy at their start
-	cfg     Config
-	fetcher Fetcher
-}
-
-// New returns a pipeline over st and f, with its dedupe window rebuilt from
-// the store.
-func New(ctx context.Context, st Store, f Fetcher, cfg Config, log *slog.Logger) (*Pipeline, error) {
-	p := &Pipeline{store: st, fetcher: f, log: log, now: time.Now, cfg: cfg, run: cfg, runF: f}
-	if err := p.rebuild(ctx); err != nil {
-		return nil, err
+	// The index and the settings it was built with; nil until the first
+	// poll, and again when the store failed under it.
+	index    *dedupe.Index
+	indexFor struct {
+		window time.Duration
+		opts   dedupe.Options
 	}
-	return p, nil
+
+	furnMu sync.Mutex // guards furn, read by the fetch goroutines
+	furn   map[string]*dedupe.Furniture
 }
 
-// SetConfig replaces the configuration; the next poll uses it (a running
-// poll finishes with the old one). A changed dedupe window takes effect at
-// the next restart. It does not wait for a running poll.
-func (p *Pipeline) SetConfig(cfg Config) {
-	p.setMu.Lock()
-	defer p.setMu.Unlock()
-	p.cfg = cfg
+// New returns a pipeline over st. The dedupe window is built from the
+// store at the first poll.
+func New(st Store, log *slog.Logger) *Pipeline {
+	return &Pipeline{store: st, log: log, now: time.Now}
 }
 
-// SetFetcher replaces the fetcher from the next poll on, e.g. with a client
-// built from reloaded options. It does not wait for a running poll.
-func (p *Pipeline) SetFetcher(f Fetcher) {
-	p.setMu.Lock()
-	defer p.setMu.Unlock()
-	p.fetcher = f
-}
-
-// Fetcher returns the fetcher the next poll will use.
-func (p *Pipeline) Fetcher() Fetcher {
-	p.setMu.Lock()
-	defer p.setMu.Unlock()
-	return p.fetcher
-}
-
-// settle copies the current settings for a poll; callers hold mu.
-func (p *Pipeline) settle() {
-	p.setMu.Lock()
-	defer p.setMu.Unlock()
-	p.run, p.runF = p.cfg, p.fetcher
-}
-
-// rebuild restores the dedupe window from the store. Callers hold mu or
-// own p exclusively.
-//
-// An item whose record cannot be restored (a record of another version, or
-// the empty one stored when dedupe failed on the item) stays in the store
-// and its story but not in the window: later copies of it found a story
-// of their own. Such items are counted in a warning; they never stop the
-// rebuild. The feeds' furniture models carry over from the index rebuilt.
-func (p *Pipeline) rebuild(ctx context.Context) error {
-	ix := dedupe.NewIndex(dedupe.Options{Window: p.run.Window})
-	if p.index != nil {
-		ix.ShareModels(p.index)
+// ready builds the index for s when it has none or was built for other
+// settings, and loads the furniture models once.
+func (p *Pipeline) ready(ctx context.Context, s *Settings, now time.Time) error {
+	if p.furn == nil {
+		models, err := loadFurniture(ctx, p.store)
+		if err != nil {
+			return err
+		}
+		p.furnMu.Lock()
+		p.furn = models
+		p.furnMu.Unlock()
 	}
-	var since time.Time
-	if p.run.Window > 0 {
-		since = p.now().Add(-p.run.Window)
+	if p.index != nil && p.indexFor.window == s.Window && p.indexFor.opts == s.Dedupe {
+		return nil
 	}
+	ix := dedupe.NewIndex(s.Dedupe)
 	var bad int
 	var first error
-	err := p.store.Window(ctx, since, func(w store.WindowItem) error {
-		if err := ix.Restore(w.ID, w.Feed, w.StoryID, w.Published, w.Record); err != nil {
+	err := p.store.Window(ctx, s.WindowStart(now), func(w news.WindowItem) error {
+		if len(w.Record) == 0 {
+			return nil // an item whose analysis failed: in a story of its own
+		}
+		if err := ix.Restore(dedupe.Doc{ID: w.ID, Feed: w.Feed, Published: w.Published}, w.StoryID, w.Record); err != nil {
 			bad++
 			first = cmp.Or(first, err)
 		}
@@ -147,48 +149,114 @@ func (p *Pipeline) rebuild(ctx context.Context) error {
 		return fmt.Errorf("rebuild dedupe window: %w", err)
 	}
 	if bad > 0 {
-		p.log.Warn("dedupe window rebuilt without items whose records are unreadable", "items", bad, "first", first)
+		p.log.Warn("dedupe window rebuilt without items whose records are corrupt", "items", bad, "first", first)
 	}
 	p.index = ix
+	p.indexFor.window, p.indexFor.opts = s.Window, s.Dedupe
 	return nil
 }
 
+// loadFurniture reads every feed's stored furniture model; a model that
+// does not decode is dropped (the feed learns again).
+func loadFurniture(ctx context.Context, st Store) (map[string]*dedupe.Furniture, error) {
+	raw, err := st.Furniture(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load furniture models: %w", err)
+	}
+	out := make(map[string]*dedupe.Furniture, len(raw))
+	for feed, b := range raw {
+		f := new(dedupe.Furniture)
+		if f.UnmarshalBinary(b) == nil {
+			out[feed] = f
+		}
+	}
+	return out, nil
+}
+
+// furniture returns the model of feed (nil when it has none).
+func (p *Pipeline) furniture(feed string) *dedupe.Furniture {
+	p.furnMu.Lock()
+	defer p.furnMu.Unlock()
+	return p.furn[feed]
+}
+
+// setFurniture replaces the model of feed, once what it learned is stored.
+func (p *Pipeline) setFurniture(feed string, f *dedupe.Furniture) {
+	p.furnMu.Lock()
+	defer p.furnMu.Unlock()
+	p.furn[feed] = f
+}
+
 // Stories returns stories newest first with each story's representative
-// first among its members.
-func (p *Pipeline) Stories(ctx context.Context, q store.Query) ([]news.Story, error) {
+// first among its members (see Representative).
+func (p *Pipeline) Stories(ctx context.Context, q news.StoryQuery, priority []string) ([]news.Story, error) {
 	stories, err := p.store.Stories(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	p.setMu.Lock()
-	priority := p.cfg.Priority
-	p.setMu.Unlock()
 	for i := range stories {
 		s := &stories[i]
-		r := dedupe.Representative(s.Members, priority)
-		if r > 0 {
+		if r := Representative(s.Members, priority); r > 0 {
 			s.Members[0], s.Members[r] = s.Members[r], s.Members[0]
-			rest := s.Members[1:]
-			sortMembers(rest)
+			sortMembers(s.Members[1:])
 		}
 		s.Published = s.Members[0].Published
 	}
 	return stories, nil
 }
 
-// Explain compares two items as the dedupe index would.
-func (p *Pipeline) Explain(a, b news.Item) dedupe.Explanation {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.index.Explain(docOf(a), docOf(b))
+// Representative returns the index in members of the one that represents
+// the story: the first feed in priority order that has a member, then the
+// earliest published, then the most complete text (the longest body), then
+// the smallest id. It returns -1 for no members.
+func Representative(members []news.StoredItem, priority []string) int {
+	rank := func(feed string) int {
+		if i := slices.Index(priority, feed); i >= 0 {
+			return i
+		}
+		return len(priority)
+	}
+	best := -1
+	for i := range members {
+		if best < 0 || better(&members[i], &members[best], rank) {
+			best = i
+		}
+	}
+	return best
 }
 
-func docOf(it news.Item) dedupe.Doc {
-	return dedupe.Doc{
-		ID:        news.ItemID(it.Feed, it.Key()),
-		Feed:      it.Feed,
-		Title:     it.Title,
-		HTML:      it.Body(),
-		Published: it.Published,
+func better(a, b *news.StoredItem, rank func(string) int) bool {
+	if ra, rb := rank(a.Feed), rank(b.Feed); ra != rb {
+		return ra < rb
 	}
+	if !a.Published.Equal(b.Published) {
+		return a.Published.Before(b.Published)
+	}
+	if la, lb := len(a.Body()), len(b.Body()); la != lb {
+		return la > lb
+	}
+	return a.ID < b.ID
+}
+
+// sortMembers orders members by publish time, then id.
+func sortMembers(ms []news.StoredItem) {
+	slices.SortStableFunc(ms, func(a, b news.StoredItem) int {
+		return cmp.Or(a.Published.Compare(b.Published), cmp.Compare(a.ID, b.ID))
+	})
+}
+
+// Explain compares two items as the placer would, with the furniture
+// models the store holds for their feeds.
+func (p *Pipeline) Explain(ctx context.Context, a, b news.Item, opts dedupe.Options) (dedupe.Explanation, error) {
+	models, err := loadFurniture(ctx, p.store)
+	if err != nil {
+		return dedupe.Explanation{}, err
+	}
+	exhibit := func(it news.Item) dedupe.Exhibit {
+		return dedupe.Exhibit{
+			Doc:   dedupe.Doc{ID: news.ItemID(it.Feed, it.Key()), Feed: it.Feed, Published: it.Published},
+			Title: it.Title, Text: dedupe.Analyse(it.Body()), Furniture: models[it.Feed],
+		}
+	}
+	return dedupe.Explain(exhibit(a), exhibit(b), opts), nil
 }

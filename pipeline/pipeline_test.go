@@ -89,32 +89,43 @@ func openStore(t *testing.T, path string) *store.DB {
 	return db
 }
 
-func newPipeline(t *testing.T, st Store, f Fetcher, feeds ...string) *Pipeline {
-	t.Helper()
-	cfg := Config{Window: 30 * 24 * time.Hour}
-	for _, name := range feeds {
-		cfg.Feeds = append(cfg.Feeds, Feed{Name: name, URL: "https://" + name + ".example/rss"})
-	}
-	p, err := New(context.Background(), st, f, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	p.now = func() time.Time { return t0.Add(time.Hour) }
-	return p
+// testPipe is a pipeline with the settings its test polls with.
+type testPipe struct {
+	*Pipeline
+	set *Settings
 }
 
-func poll(t *testing.T, p *Pipeline, force bool) *Report {
+func newPipeline(t *testing.T, st Store, f Fetcher, feeds ...string) *testPipe {
 	t.Helper()
-	rep, err := p.Poll(context.Background(), PollOptions{Force: force})
+	s := &Settings{Window: 30 * 24 * time.Hour, Fetcher: f}
+	for _, name := range feeds {
+		s.Feeds = append(s.Feeds, news.Feed{Name: name, URL: "https://" + name + ".example/rss"})
+	}
+	p := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	p.now = func() time.Time { return t0.Add(time.Hour) }
+	return &testPipe{Pipeline: p, set: s}
+}
+
+// with returns p polling with settings changed by change (a new value,
+// as a reload makes).
+func (p *testPipe) with(change func(*Settings)) *testPipe {
+	s := *p.set
+	change(&s)
+	return &testPipe{Pipeline: p.Pipeline, set: &s}
+}
+
+func poll(t *testing.T, p *testPipe, force bool) *Report {
+	t.Helper()
+	rep, err := p.Poll(context.Background(), p.set, PollOptions{Force: force})
 	if err != nil {
 		t.Fatalf("Poll: %v", err)
 	}
 	return rep
 }
 
-func stories(t *testing.T, p *Pipeline) []news.Story {
+func stories(t *testing.T, p *testPipe) []news.Story {
 	t.Helper()
-	ss, err := p.Stories(context.Background(), store.Query{})
+	ss, err := p.Stories(context.Background(), news.StoryQuery{}, p.set.Priority)
 	if err != nil {
 		t.Fatalf("Stories: %v", err)
 	}
@@ -173,7 +184,7 @@ func TestRepresentativeFollowsPriority(t *testing.T) {
 	if ss := stories(t, p); len(ss) != 1 || ss[0].Members[0].Feed != "outlet" {
 		t.Fatalf("without priority the earliest copy represents the story: %v", shape(ss))
 	}
-	p.SetConfig(Config{Feeds: p.run.Feeds, Window: p.run.Window, Priority: []string{"agency"}})
+	p = p.with(func(s *Settings) { s.Priority = []string{"agency"} })
 	ss := stories(t, p)
 	if ss[0].Members[0].Feed != "agency" || ss[0].Members[0].Title != "Harbour board closes eastern pier" {
 		t.Fatalf("priority source does not represent the story: %+v", ss[0].Members[0].Item)
@@ -286,7 +297,7 @@ type failingStore struct {
 	fails int
 }
 
-func (s *failingStore) ApplyAll(ctx context.Context, bs []store.Batch) []error {
+func (s *failingStore) Ingest(ctx context.Context, bs []news.Batch) []error {
 	errs := make([]error, len(bs))
 	for i, b := range bs {
 		if b.State.Name == s.feed && s.fails > 0 {
@@ -331,7 +342,7 @@ func TestChunkedPoll(t *testing.T) {
 	f.items["outlet"] = []news.Item{item("outlet", "o1", "Pier to shut", harbour[:3], t0.Add(time.Hour))}
 	f.items["other"] = []news.Item{item("other", "x1", "Frost cuts apple harvest", orchard, t0)}
 	p := newPipeline(t, db, f, "agency", "outlet", "other")
-	p.SetConfig(Config{Feeds: p.run.Feeds, Window: p.run.Window, ChunkFeeds: 1})
+	p = p.with(func(s *Settings) { s.ChunkFeeds = 1 })
 	rep := poll(t, p, false)
 	if rep.Count(StatusOK) != 3 || rep.Feeds[1].Merged != 1 {
 		t.Fatalf("chunked poll: %+v", rep.Feeds)
@@ -352,7 +363,7 @@ func TestChunkAfterFailedWrite(t *testing.T) {
 	f.items["outlet"] = []news.Item{item("outlet", "o1", "Frost cuts apple harvest", orchard, t0)}
 	f.items["copy"] = []news.Item{item("copy", "c1", "Pier to shut", harbour, t0.Add(time.Hour))}
 	p := newPipeline(t, fs, f, "agency", "outlet", "copy")
-	p.SetConfig(Config{Feeds: p.run.Feeds, Window: p.run.Window, ChunkFeeds: 1})
+	p = p.with(func(s *Settings) { s.ChunkFeeds = 1 })
 	rep := poll(t, p, false)
 	if rep.Feeds[1].Status != StatusFailed || rep.Feeds[2].Status != StatusOK {
 		t.Fatalf("want the outlet failed and the copy stored: %+v", rep.Feeds)
@@ -372,8 +383,8 @@ func TestUnreadableRecord(t *testing.T) {
 	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
 	it := item("agency", "a1", "Harbour board closes eastern pier", harbour, t0)
 	id := news.ItemID(it.Feed, it.Key())
-	err := db.Apply(context.Background(), store.Batch{State: news.FeedState{Name: "agency"}, Now: t0,
-		Items: []store.Entry{{StoredItem: news.StoredItem{Item: it, ID: id, StoryID: news.StoryID(id)}, Record: []byte{}}}})
+	err := db.Apply(context.Background(), news.Batch{State: news.FeedState{Name: "agency"}, Now: t0,
+		Items: []news.Entry{{StoredItem: news.StoredItem{Item: it, ID: id, StoryID: news.StoryID(id)}, Record: []byte{}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,5 +393,84 @@ func TestUnreadableRecord(t *testing.T) {
 	p := newPipeline(t, db, f, "agency", "outlet")
 	if rep := poll(t, p, false); rep.Feeds[1].Status != StatusOK || rep.Feeds[1].New != 1 {
 		t.Fatalf("poll after an unreadable record: %+v", rep.Feeds[1])
+	}
+}
+
+// TestPlacementIndependentOfChunks: the same items make the same stories
+// whatever the chunk size and the order of the feeds in the config.
+func TestPlacementIndependentOfChunks(t *testing.T) {
+	f := newFake()
+	f.items["agency"] = []news.Item{item("agency", "a1", "Harbour board closes eastern pier", harbour, t0.Add(20*time.Minute)),
+		item("agency", "a2", "Frost cuts apple harvest", orchard, t0.Add(30*time.Minute))}
+	f.items["outlet"] = []news.Item{item("outlet", "o1", "Pier to shut", harbour[:3], t0),
+		item("outlet", "o2", "Apples hit", orchard[:2], t0.Add(40*time.Minute))}
+	f.items["mirror"] = []news.Item{item("mirror", "m1", "Pier closing", harbour[1:], t0.Add(10*time.Minute))}
+	f.items["other"] = []news.Item{item("other", "x1", "Growers fear losses", orchard[1:], t0.Add(5*time.Minute))}
+	var want string
+	for _, c := range []struct {
+		chunk int
+		feeds []string
+	}{
+		{0, []string{"agency", "outlet", "mirror", "other"}},
+		{1, []string{"agency", "outlet", "mirror", "other"}},
+		{1, []string{"other", "mirror", "outlet", "agency"}},
+		{3, []string{"mirror", "agency", "other", "outlet"}},
+	} {
+		db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+		p := newPipeline(t, db, f, c.feeds...).with(func(s *Settings) { s.ChunkFeeds = c.chunk })
+		poll(t, p, false)
+		got := fmt.Sprint(shape(stories(t, p)))
+		if want == "" {
+			want = got
+			if len(stories(t, p)) != 2 {
+				t.Fatalf("want 2 stories, got %s", got)
+			}
+		} else if got != want {
+			t.Errorf("chunks of %d, feeds %v: stories %s, want %s", c.chunk, c.feeds, got, want)
+		}
+	}
+}
+
+// TestFutureItemDoesNotShrinkWindow: an item dated decades ahead does not
+// move the window: a copy of a story placed in an earlier poll still
+// joins it.
+func TestFutureItemDoesNotShrinkWindow(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	f := newFake()
+	f.items["agency"] = []news.Item{item("agency", "a1", "Harbour board closes eastern pier", harbour, t0)}
+	f.items["future"] = []news.Item{item("future", "z1", "Frost cuts apple harvest", orchard, time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC))}
+	p := newPipeline(t, db, f, "agency", "future", "outlet")
+	p.set.Window = 48 * time.Hour
+	poll(t, p, false)
+	f.items["outlet"] = []news.Item{item("outlet", "o1", "Pier to shut", harbour[:3], t0.Add(30*time.Minute))}
+	rep := poll(t, p, true)
+	if rep.Feeds[2].Merged != 1 {
+		t.Fatalf("the copy did not join the stored story after a future-dated item: %+v", rep.Feeds[2])
+	}
+}
+
+// TestStoreFailureKeepsFeedDue: a feed whose batch the store refuses is
+// failed in the report, keeps the schedule it had before the poll (it is
+// due again at once, not after a backoff) and records the store's error.
+func TestStoreFailureKeepsFeedDue(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	fs := &failingStore{DB: db, feed: "outlet", fails: 1}
+	f := newFake()
+	f.items["outlet"] = []news.Item{item("outlet", "o1", "Pier to shut", harbour[:3], t0)}
+	p := newPipeline(t, fs, f, "outlet")
+	rep := poll(t, p, false)
+	if !rep.StoreFailed || rep.Feeds[0].Status != StatusFailed || rep.Feeds[0].New != 0 {
+		t.Fatalf("report after a refused write: %+v", rep)
+	}
+	states, err := db.FeedStates(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := states["outlet"]
+	if !st.NextPoll.IsZero() || !strings.Contains(st.LastError, "disk full") {
+		t.Errorf("state after a refused write: next poll %v, last error %q; want due now and the store's error", st.NextPoll, st.LastError)
+	}
+	if rep := poll(t, p, false); rep.Feeds[0].Status != StatusOK || rep.Feeds[0].New != 1 {
+		t.Errorf("the next plain poll did not fetch the feed again: %+v", rep.Feeds[0])
 	}
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -9,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/wirestory/aggregator/dedupe"
 	"github.com/wirestory/aggregator/fetch"
 	"github.com/wirestory/aggregator/news"
 )
@@ -30,12 +30,14 @@ type FeedReport struct {
 	Name     string
 	Status   Status
 	Items    int // items in the fetched document
-	New      int // items seen for the first time
+	New      int // items stored for the first time
 	Updated  int // known items whose text changed
-	Merged   int // new items that joined an existing story
+	Merged   int // new items placed in an existing story
 	Err      error
 	Duration time.Duration
 	HTTP     int // last HTTP status, 0 for local files and network errors
+	// NextPoll is when the feed is due again.
+	NextPoll time.Time
 }
 
 // Report is what one poll did.
@@ -43,6 +45,9 @@ type Report struct {
 	Started  time.Time
 	Duration time.Duration
 	Feeds    []FeedReport
+	// StoreFailed is set when the store refused some of what was fetched
+	// (those feeds are failed, and fetched again at the next poll).
+	StoreFailed bool
 }
 
 // Count returns how many feeds ended with status s.
@@ -58,12 +63,7 @@ func (r *Report) Count(s Status) int {
 
 // Changed reports whether the poll stored anything new or updated.
 func (r *Report) Changed() bool {
-	for _, f := range r.Feeds {
-		if f.New > 0 || f.Updated > 0 {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(r.Feeds, func(f FeedReport) bool { return f.New > 0 || f.Updated > 0 })
 }
 
 // PollOptions selects what one poll fetches.
@@ -75,122 +75,54 @@ type PollOptions struct {
 	Feeds []string
 }
 
-// Poll polls every due feed once, then dedupes and stores what arrived. A
-// failing feed is reported, never returned as an error: the error is for
-// the store or the context failing. Feeds go in chunks of Config.ChunkFeeds
-// (fetched and analysed concurrently, then deduped and stored; a chunk is
-// stored while the next is fetched), so that a poll of thousands of feeds
-// never holds all their items at once; within a chunk, the earliest copy of
-// a story founds it.
-func (p *Pipeline) Poll(ctx context.Context, opts PollOptions) (*Report, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.settle()
+// DefaultChunkFeeds is how many feeds a poll fetches and stores together
+// (Settings.ChunkFeeds). Two chunks' items are held at once: in the first
+// poll of 1,000 feeds of 50 items (cmd/aggregator-bench --chunk), chunks of
+// 50 feeds peaked at 256 MB, of 100 at 336-355 MB and of 200 at 494 MB, in
+// the same wall time (docs/performance.md).
+const DefaultChunkFeeds = 50
+
+// Poll polls every due feed of s once, stores what arrived, and places the
+// inbox in stories (see the package doc). A failing feed is reported,
+// never returned as an error: the error is for the store or the context
+// failing. What was fetched is stored and placed even when ctx ends
+// meanwhile (a shutdown's grace period): dropping it would only mean
+// fetching it again.
+func (p *Pipeline) Poll(ctx context.Context, s *Settings, opts PollOptions) (*Report, error) {
 	now := p.now().UTC()
 	rep := &Report{Started: now}
 	defer func() { rep.Duration = p.now().Sub(now) }()
-
+	if err := p.ready(ctx, s, now); err != nil {
+		return rep, fmt.Errorf("poll: %w", err)
+	}
 	states, err := p.store.FeedStates(ctx)
 	if err != nil {
 		return rep, fmt.Errorf("poll: %w", err)
 	}
-	due := make([]int, 0, len(p.run.Feeds))
-	rep.Feeds = make([]FeedReport, len(p.run.Feeds))
-	begun := make([]news.FeedState, len(p.run.Feeds))
-	for i, f := range p.run.Feeds {
-		rep.Feeds[i] = FeedReport{Name: f.Name, Status: StatusSkipped}
+	rep.Feeds = make([]FeedReport, len(s.Feeds))
+	due := make([]int, 0, len(s.Feeds))
+	for i, f := range s.Feeds {
 		st := stateFor(states, f)
+		rep.Feeds[i] = FeedReport{Name: f.Name, Status: StatusSkipped, NextPoll: st.NextPoll}
 		if st.Gone || (opts.Feeds != nil && !slices.Contains(opts.Feeds, f.Name)) || (!opts.Force && !fetch.Due(st, now)) {
 			continue
 		}
-		begun[i] = p.begin(st, now)
-		if err := p.store.SaveFeedState(ctx, begun[i]); err != nil {
-			return rep, fmt.Errorf("poll: save state of %s: %w", f.Name, err)
-		}
 		due = append(due, i)
 	}
-	// While the writer stores one chunk, the next one is fetched, analysed
-	// and placed: at most two chunks' items are held at once.
-	chunks := slices.Collect(slices.Chunk(due, p.chunkSize()))
-	fetchChunk := func(chunk []int) <-chan []fetched {
-		ch := make(chan []fetched, 1)
-		ix := p.index // read here: ingest may replace it meanwhile
-		go func() { ch <- p.fetchAll(ctx, ix, begun, chunk, now, rep) }()
-		return ch
-	}
-	var next <-chan []fetched
-	if len(chunks) > 0 {
-		next = fetchChunk(chunks[0])
-	}
-	w := p.startWriter(ctx, rep)
-	for k, chunk := range chunks {
-		got := <-next
-		next = nil
-		batches, rebuild, err := p.ingest(context.WithoutCancel(ctx), got, chunk, rep, now)
-		if err == nil {
-			w.in <- writeJob{batches: batches}
-			if k+1 < len(chunks) {
-				next = fetchChunk(chunks[k+1])
-			}
-			err = p.settleWrites(ctx, w, rebuild)
-		}
-		if err != nil {
-			w.stop()
-			if next != nil {
-				<-next // no fetch outlives the poll
-			}
-			return rep, err
-		}
-	}
-	w.stop()
-	if err := p.settleWrites(ctx, w, false); err != nil {
+	if err := p.fetchStage(ctx, s, states, due, now, rep); err != nil {
 		return rep, err
 	}
-	p.purge(ctx, now)
+	if err := p.Place(context.WithoutCancel(ctx), s, rep); err != nil {
+		return rep, err
+	}
+	p.purge(ctx, s, now)
 	return rep, ctx.Err()
-}
-
-// settleWrites rebuilds the dedupe window from the store once everything
-// sent to w is written, when a write failed or force is set (dedupe
-// panicked); else it returns at once. A stopped writer counts as synced.
-func (p *Pipeline) settleWrites(ctx context.Context, w *writer, force bool) error {
-	if !force && !w.failed.Load() {
-		return nil
-	}
-	select {
-	case <-w.done:
-	default:
-		w.sync()
-	}
-	failed := w.failed.Swap(false)
-	if err := p.rebuild(context.WithoutCancel(ctx)); err != nil {
-		if failed {
-			return err // the store fails: the poll cannot go on
-		}
-		p.log.Error("rebuild dedupe window", "err", err)
-	}
-	return nil
-}
-
-// DefaultChunkFeeds is how many feeds a poll fetches before it dedupes and
-// stores what they delivered (Config.ChunkFeeds). Two chunks' items are
-// held at once: in the first poll of 1,000 feeds of 50 items
-// (cmd/aggregator-bench --chunk), chunks of 50 feeds peaked at 256 MB, of
-// 100 at 336-355 MB and of 200 at 494 MB, in the same wall time (10.4-12.0
-// s of poll, within the machine's spread; docs/performance.md).
-const DefaultChunkFeeds = 50
-
-func (p *Pipeline) chunkSize() int {
-	if p.run.ChunkFeeds > 0 {
-		return p.run.ChunkFeeds
-	}
-	return DefaultChunkFeeds
 }
 
 // stateFor returns the stored state of f, or a fresh one for a feed never
 // polled. A feed whose configured URL changed starts afresh, unless the
 // stored URL is where the configured one permanently redirects.
-func stateFor(states map[string]news.FeedState, f Feed) news.FeedState {
+func stateFor(states map[string]news.FeedState, f news.Feed) news.FeedState {
 	st, ok := states[f.Name]
 	if !ok || (st.ConfigURL != "" && st.ConfigURL != f.URL) {
 		return news.FeedState{Name: f.Name, URL: f.URL, ConfigURL: f.URL}
@@ -201,84 +133,216 @@ func stateFor(states map[string]news.FeedState, f Feed) news.FeedState {
 	return st
 }
 
-// begin marks st as attempted before it is fetched; should the fetcher
-// panic, the state is marked by hand so the poll goes on.
-func (p *Pipeline) begin(st news.FeedState, now time.Time) (out news.FeedState) {
-	defer func() {
-		if v := recover(); v != nil {
-			p.log.Error("panic while starting a fetch", "feed", st.Name, "panic", v)
-			out = st
-			out.LastAttempt, out.NextPoll = now, now.Add(time.Minute)
+// fetchStage fetches the due feeds in chunks and stores each chunk while
+// the next is fetched: at most two chunks' items are held at once. Each
+// feed is marked attempted (saved) before it is fetched, so that a crash
+// during the fetch cannot make it be polled again at once.
+func (p *Pipeline) fetchStage(ctx context.Context, s *Settings, states map[string]news.FeedState, due []int, now time.Time, rep *Report) error {
+	size := s.ChunkFeeds
+	if size <= 0 {
+		size = DefaultChunkFeeds
+	}
+	chunks := slices.Collect(slices.Chunk(due, size))
+	fetchChunk := func(chunk []int) <-chan chunkResult {
+		ch := make(chan chunkResult, 1)
+		go func() { ch <- p.fetchChunk(ctx, s, states, chunk, now, rep) }()
+		return ch
+	}
+	var next <-chan chunkResult
+	if len(chunks) > 0 {
+		next = fetchChunk(chunks[0])
+	}
+	w := p.startWriter(ctx, states, rep)
+	defer w.stop()
+	for k := range chunks {
+		got := <-next
+		next = nil
+		if got.err != nil {
+			return got.err
 		}
-	}()
-	return p.runF.Begin(st, now)
+		w.in <- got.batches // the writer has taken the chunk before
+		if k+1 < len(chunks) {
+			next = fetchChunk(chunks[k+1])
+		}
+	}
+	return nil
 }
 
-// fetched is one feed's fetch, with its items analysed.
-type fetched struct {
-	res   fetch.Result
-	items []*pending // the items of a body fetched, classified and analysed
-	err   error      // looking the items up in the store failed
+// chunkResult is a chunk's fetches, ready for the writer.
+type chunkResult struct {
+	batches []feedBatch
+	err     error // the store failed: the poll cannot go on
 }
 
-// fetchAll fetches the due feeds concurrently (the fetcher applies the
-// global and per-host limits) and analyses each feed's items as it
-// arrives (analyse), beside the other fetches. It returns the results in
-// the order of due, with each feed's fetch time in rep.
-func (p *Pipeline) fetchAll(ctx context.Context, ix *dedupe.Index, begun []news.FeedState, due []int, now time.Time, rep *Report) []fetched {
-	results := make([]fetched, len(due))
+// fetchChunk marks the chunk's feeds attempted, fetches them concurrently
+// (the fetcher applies the global and per-host limits) and analyses each
+// feed's items as it arrives, beside the other fetches.
+func (p *Pipeline) fetchChunk(ctx context.Context, s *Settings, states map[string]news.FeedState, chunk []int, now time.Time, rep *Report) chunkResult {
+	out := make([]feedBatch, len(chunk))
+	for j, i := range chunk {
+		st := stateFor(states, s.Feeds[i])
+		out[j] = feedBatch{idx: i, batch: news.Batch{State: st, Now: now}}
+		if err := p.contain(st.Name, func() { st = s.Fetcher.Begin(st, now) }); err != nil {
+			// marked by hand, as Begin would for a first failure
+			st.LastAttempt, st.NextPoll = now, later(st.NextPoll, now.Add(time.Minute))
+		}
+		if err := p.store.SaveFeedState(ctx, st); err != nil {
+			return chunkResult{err: fmt.Errorf("poll: save state of %s: %w", st.Name, err)}
+		}
+		out[j].batch.State = st
+	}
+	errs := make([]error, len(chunk))
 	// Analysis is CPU work: more of it at once than there are cores would
 	// only hold more documents in memory.
 	cpus := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	for j, i := range due {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			start := time.Now()
-			f := &results[j]
-			f.res = p.fetchOne(ctx, begun[i], now)
-			rep.Feeds[i].Duration = time.Since(start)
-			if f.res.Err == nil && !f.res.NotModified {
-				cpus <- struct{}{}
-				defer func() { <-cpus }()
-				f.items, f.err = p.classify(context.WithoutCancel(ctx), i, f.res.Items)
-				if f.err == nil {
-					p.analyse(ix, p.run.Feeds[i].Name, f.items)
-				}
+	for j := range chunk {
+		if out[j].skip {
+			continue
+		}
+		wg.Go(func() {
+			fb, fr := &out[j], &rep.Feeds[out[j].idx]
+			if err := p.contain(fr.Name, func() { errs[j] = p.fetchOne(ctx, s, fb, fr, cpus) }); err != nil {
+				fr.Status, fr.Err = StatusFailed, fmt.Errorf("fetch %s: %w", fr.Name, err)
+				st := &fb.batch.State
+				st.LastError, st.Failures = fr.Err.Error(), st.Failures+1
+				fb.batch.Carried, fb.batch.Items, fb.batch.Furniture = nil, nil, nil
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	return results
+	if err := errors.Join(errs...); err != nil {
+		return chunkResult{err: fmt.Errorf("poll: %w", err)}
+	}
+	return chunkResult{batches: out}
 }
 
-// fetchOne fetches one feed; a panic while handling it becomes that
-// feed's error instead of ending the process.
-func (p *Pipeline) fetchOne(ctx context.Context, st news.FeedState, now time.Time) (res fetch.Result) {
+// fetchOne fetches one feed into fb and analyses its items; the error is
+// the store's.
+func (p *Pipeline) fetchOne(ctx context.Context, s *Settings, fb *feedBatch, fr *FeedReport, cpus chan struct{}) error {
+	start := time.Now()
+	res := s.Fetcher.Fetch(ctx, fb.batch.State, fb.batch.Now)
+	fb.batch.State = res.State
+	fr.Duration, fr.HTTP, fr.NextPoll = time.Since(start), res.State.LastStatus, res.State.NextPoll
+	switch {
+	case res.Err != nil:
+		fr.Status, fr.Err = StatusFailed, res.Err
+		return nil
+	case res.NotModified:
+		fr.Status = StatusNotModified
+		return nil
+	}
+	fr.Status, fr.Items = StatusOK, len(res.Items)
+	if res.Rewritten != "" {
+		p.log.Warn("feed URL rewritten after repeated permanent redirects", "feed", fr.Name, "from", res.Rewritten, "to", res.State.URL)
+	}
+	cpus <- struct{}{}
+	defer func() { <-cpus }()
+	return p.analyse(context.WithoutCancel(ctx), fb, res.Items)
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// contain runs fn for feed and returns a panic in it as an error, logged
+// with its stack. Fetchers and the analysis of a feed's text run in
+// goroutines of the poll, where a panic would end the process: one feed's
+// failure must not stop the others.
+func (p *Pipeline) contain(feed string, fn func()) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			p.log.Error("panic while fetching", "feed", st.Name, "panic", v, "stack", string(debug.Stack()))
-			res = fetch.Result{State: st, Err: fmt.Errorf("fetch %s: internal error: %v", st.Name, v)}
-			res.State.LastError = res.Err.Error()
-			res.State.Failures++
+			p.log.Error("panic while polling a feed", "feed", feed, "panic", v, "stack", string(debug.Stack()))
+			err = fmt.Errorf("internal error: %v", v)
 		}
 	}()
-	return p.runF.Fetch(ctx, st, now)
+	fn()
+	return nil
 }
 
-// sortMembers orders members by publish time, then id.
-func sortMembers(ms []news.StoredItem) {
-	slices.SortStableFunc(ms, func(a, b news.StoredItem) int {
-		if c := a.Published.Compare(b.Published); c != 0 {
-			return c
+// writer stores the chunks' batches in order on a goroutine of its own,
+// while the next chunk is fetched. A chunk's feeds share transactions
+// (Store.Ingest), each feed whole or not at all. A feed the store refuses
+// is failed in the report and keeps the state it had before the poll, so
+// that it is fetched again at the next poll; the others' counts and
+// furniture models are taken in once they are stored.
+type writer struct {
+	in   chan []feedBatch
+	done chan struct{}
+}
+
+// startWriter starts the writer of one poll; close it with stop. What was
+// fetched is stored even when the poll is cancelled meanwhile.
+func (p *Pipeline) startWriter(ctx context.Context, states map[string]news.FeedState, rep *Report) *writer {
+	ctx = context.WithoutCancel(ctx)
+	w := &writer{in: make(chan []feedBatch), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for fbs := range w.in {
+			fbs = slices.DeleteFunc(fbs, func(fb feedBatch) bool { return fb.skip })
+			bs := make([]news.Batch, len(fbs))
+			for i := range fbs {
+				bs[i] = fbs[i].batch
+			}
+			for i, err := range p.store.Ingest(ctx, bs) {
+				p.stored(ctx, &fbs[i], err, states, rep)
+			}
 		}
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
+	}()
+	return w
+}
+
+// stored records the outcome of storing one feed's batch.
+func (p *Pipeline) stored(ctx context.Context, fb *feedBatch, err error, states map[string]news.FeedState, rep *Report) {
+	fr := &rep.Feeds[fb.idx]
+	if err == nil {
+		fr.New, fr.Updated = fb.fresh, fb.changed
+		if fb.furn != nil {
+			p.setFurniture(fr.Name, fb.furn)
 		}
-		return 0
-	})
+		return
+	}
+	rep.StoreFailed = true
+	fr.Status, fr.Err = StatusFailed, fmt.Errorf("store %s: %w", fr.Name, err)
+	// Not the feed's failure: it is due again as it was before the poll.
+	st := fb.batch.State
+	if old, ok := states[fr.Name]; ok {
+		st.ETag, st.LastModified, st.BodyHash, st.NextPoll = old.ETag, old.LastModified, old.BodyHash, old.NextPoll
+	} else {
+		st.ETag, st.LastModified, st.BodyHash, st.NextPoll = "", "", "", time.Time{}
+	}
+	st.LastError = fr.Err.Error()
+	fr.NextPoll = st.NextPoll
+	if err := p.store.SaveFeedState(ctx, st); err != nil {
+		p.log.Error("save the state of a feed the store refused", "feed", fr.Name, "err", err)
+	}
+}
+
+// stop stores what was sent and ends the writer.
+func (w *writer) stop() {
+	close(w.in)
+	<-w.done
+}
+
+// purge evicts the items published before the window from the index and,
+// with a retention set, old items from the store.
+func (p *Pipeline) purge(ctx context.Context, s *Settings, now time.Time) {
+	if start := s.WindowStart(now); !start.IsZero() && p.index != nil {
+		p.index.Evict(start)
+	}
+	if s.Retention <= 0 {
+		return
+	}
+	items, stories, err := p.store.Purge(ctx, now.Add(-s.Retention))
+	if err != nil {
+		p.log.Warn("purge old items", "err", err)
+		return
+	}
+	if items > 0 {
+		p.log.Info("purged old items", "items", items, "stories", stories)
+	}
 }

@@ -118,9 +118,9 @@ func TestHostileFeedsCannotReachReaders(t *testing.T) {
 	}))
 	defer feedSrv.Close()
 	db := openStore(t, filepath.Join(t.TempDir(), "s.db"))
-	feeds := []Feed{{Name: "h-rss", URL: feedSrv.URL + "/rss"}, {Name: "h-atom", URL: feedSrv.URL + "/atom"}, {Name: "h-json", URL: feedSrv.URL + "/json"}}
+	feeds := []news.Feed{{Name: "h-rss", URL: feedSrv.URL + "/rss"}, {Name: "h-atom", URL: feedSrv.URL + "/atom"}, {Name: "h-json", URL: feedSrv.URL + "/json"}}
 	p := hostilePipeline(t, db, fetch.NewClient(hostileOptions()), feeds)
-	rep, err := p.Poll(context.Background(), PollOptions{})
+	rep, err := p.Poll(context.Background(), p.set, PollOptions{})
 	if err != nil {
 		t.Fatalf("Poll: %v", err)
 	}
@@ -129,25 +129,17 @@ func TestHostileFeedsCannotReachReaders(t *testing.T) {
 			t.Fatalf("feed %s: %s, %d new, err %v", fr.Name, fr.Status, fr.New, fr.Err)
 		}
 	}
-	stories, err := p.Stories(context.Background(), store.Query{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	checkAttacksStored(t, db)
 
-	out := output.NewServer(output.Options{Title: "T", Link: "http://127.0.0.1:8080/"})
+	opts := output.Options{Title: "T", Link: "http://127.0.0.1:8080/"}
+	out := output.NewServer(opts)
 	defer out.Close()
-	states, err := db.FeedStates(context.Background())
+	in, rendered, err := p.Publish(context.Background(), p.set, opts)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("Publish: %v", err)
 	}
-	var ordered []news.FeedState
-	for _, f := range feeds {
-		ordered = append(ordered, states[f.Name])
-	}
-	if _, err := out.Update(stories, ordered); err != nil {
-		t.Fatalf("Update: %v", err)
-	}
+	stories := in.Stories
+	out.Update(rendered)
 	srv := httptest.NewServer(out)
 	defer srv.Close()
 	for _, path := range []string{"/feed.rss", "/feed.atom", "/feed.json", "/"} {
@@ -204,6 +196,7 @@ func httpGet(t *testing.T, u string) ([]byte, http.Header) {
 func checkPublished(t *testing.T, path string, body []byte) int {
 	t.Helper()
 	var fragments, links []string
+	var n int // items published
 	switch path {
 	case "/feed.rss":
 		var r struct {
@@ -219,6 +212,7 @@ func checkPublished(t *testing.T, path string, body []byte) int {
 		for _, it := range r.Items {
 			fragments, links = append(fragments, it.Description, it.Title), append(links, it.Link)
 		}
+		n = len(r.Items)
 		checkFeedXML(t, body)
 	case "/feed.atom":
 		var a struct {
@@ -239,6 +233,7 @@ func checkPublished(t *testing.T, path string, body []byte) int {
 				links = append(links, l.Href)
 			}
 		}
+		n = len(a.Entries)
 		checkFeedXML(t, body)
 	case "/feed.json":
 		var j struct {
@@ -254,6 +249,7 @@ func checkPublished(t *testing.T, path string, body []byte) int {
 		for _, it := range j.Items {
 			fragments, links = append(fragments, it.ContentHTML), append(links, it.URL)
 		}
+		n = len(j.Items)
 	case "/":
 		doc, err := xhtml.Parse(bytes.NewReader(body))
 		if err != nil {
@@ -283,7 +279,7 @@ func checkPublished(t *testing.T, path string, body []byte) int {
 	if linked == 0 {
 		t.Errorf("%s: no item link at all", path)
 	}
-	return len(links)
+	return n
 }
 
 // checkFeedXML fails when the document holds an element that is not part
@@ -329,7 +325,7 @@ func TestBlockPrivateThroughPipeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	feeds := []Feed{
+	feeds := []news.Feed{
 		{Name: "ip", URL: srv.URL + "/feed"},
 		{Name: "localhost", URL: "http://localhost:" + port + "/feed"},
 		{Name: "ipv6", URL: "http://[::1]:" + port + "/feed"},
@@ -340,7 +336,7 @@ func TestBlockPrivateThroughPipeline(t *testing.T) {
 	opts.BlockPrivate = true
 	db := openStore(t, filepath.Join(t.TempDir(), "b.db"))
 	p := hostilePipeline(t, db, fetch.NewClient(opts), feeds)
-	rep, err := p.Poll(context.Background(), PollOptions{})
+	rep, err := p.Poll(context.Background(), p.set, PollOptions{})
 	if err != nil {
 		t.Fatalf("Poll: %v", err)
 	}
@@ -359,7 +355,7 @@ func TestBlockPrivateThroughPipeline(t *testing.T) {
 	// The control: without the option the first feed is fetched.
 	opts.BlockPrivate = false
 	p = hostilePipeline(t, openStore(t, filepath.Join(t.TempDir(), "o.db")), fetch.NewClient(opts), feeds[:1])
-	rep, err = p.Poll(context.Background(), PollOptions{})
+	rep, err = p.Poll(context.Background(), p.set, PollOptions{})
 	if err != nil || rep.Feeds[0].Status != StatusOK || hits.Load() == 0 {
 		t.Fatalf("without block_private: err %v, report %+v, hits %d", err, rep.Feeds, hits.Load())
 	}

@@ -4,19 +4,21 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/wirestory/aggregator/news"
 )
 
-// maxTxItems bounds the items ApplyAll writes in one transaction, so that
+// maxTxItems bounds the items Ingest writes in one transaction, so that
 // the pages a transaction changes stay in the writer's page cache, which
-// ApplyAll raises from writerCacheKiB to applyAllCacheKiB while it runs
+// Ingest raises from writerCacheKiB to applyAllCacheKiB while it runs
 // (with 2,000 KiB they were spilled to the WAL and written again: 89 CPU-µs
-// an item in BenchmarkApplyAllFirstPoll, 72 with 16 MiB).
+// an item in BenchmarkIngestFirstPoll, 72 with 16 MiB).
 const (
 	maxTxItems       = 1000
 	applyAllCacheKiB = 16 << 10
 )
 
-// ApplyAll writes the batches as Apply would, in order, several in one
+// Ingest writes the batches as Apply would, in order, several in one
 // transaction, each batch in a savepoint of its own: a batch that fails is
 // rolled back alone and the others are still written. It returns one error
 // per batch, in the order of bs: nil for a batch written. Consecutive batches
@@ -27,7 +29,7 @@ const (
 // than Apply per batch: pages that several batches change (the items'
 // indexes, mostly) are written once per transaction. Safe for concurrent
 // use; writes are serialised with Apply's.
-func (db *DB) ApplyAll(ctx context.Context, bs []Batch) []error {
+func (db *DB) Ingest(ctx context.Context, bs []news.Batch) []error {
 	errs := make([]error, len(bs))
 	if len(bs) == 0 {
 		return errs
@@ -53,7 +55,7 @@ func (db *DB) ApplyAll(ctx context.Context, bs []Batch) []error {
 
 // applyTx writes bs in one transaction, each in a savepoint, and sets
 // errs[i] when bs[i] is not written.
-func (db *DB) applyTx(ctx context.Context, bs []Batch, errs []error) {
+func (db *DB) applyTx(ctx context.Context, bs []news.Batch, errs []error) {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err == nil {
 		defer tx.Rollback()
@@ -81,7 +83,7 @@ func (db *DB) applyTx(ctx context.Context, bs []Batch, errs []error) {
 // savepoint writes b in a savepoint of tx; when that fails it rolls the
 // savepoint back and sets *failed. It returns an error only when the
 // transaction itself can no longer be used.
-func (db *DB) savepoint(ctx context.Context, tx *sql.Tx, b Batch, failed *error) error {
+func (db *DB) savepoint(ctx context.Context, tx *sql.Tx, b news.Batch, failed *error) error {
 	if b.Now.IsZero() {
 		*failed = errBatchNoTime
 		return nil

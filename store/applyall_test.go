@@ -19,7 +19,7 @@ import (
 const failRecordsTrigger = `CREATE TEMP TRIGGER fail_record BEFORE INSERT ON item_records
 	WHEN NEW.record = CAST('fail' AS BLOB) BEGIN SELECT RAISE(ABORT, 'record refused'); END`
 
-func failingEntry(feed, guid string) Entry {
+func failingEntry(feed, guid string) news.Entry {
 	e := entry(feed, guid, guid, t0)
 	e.Record = []byte("fail")
 	return e
@@ -29,19 +29,19 @@ func failingEntry(feed, guid string) Entry {
 type snapshot struct {
 	Stories []news.Story
 	States  map[string]news.FeedState
-	Window  []WindowItem
+	Window  []news.WindowItem
 	InFeed  map[string]bool
 }
 
 func takeSnapshot(t *testing.T, db *DB) snapshot {
 	t.Helper()
 	ctx := context.Background()
-	s := snapshot{Stories: mustStories(t, db, Query{}), InFeed: map[string]bool{}}
+	s := snapshot{Stories: mustStories(t, db, news.StoryQuery{}), InFeed: map[string]bool{}}
 	var err error
 	if s.States, err = db.FeedStates(ctx); err != nil {
 		t.Fatal(err)
 	}
-	err = db.Window(ctx, time.Time{}, func(w WindowItem) error {
+	err = db.Window(ctx, time.Time{}, func(w news.WindowItem) error {
 		s.Window = append(s.Window, w)
 		return nil
 	})
@@ -70,8 +70,8 @@ func takeSnapshot(t *testing.T, db *DB) snapshot {
 // updatePolls is a sequence of polls that exercises every path of Apply:
 // new items, a changed item, a move to another story (emptying one), an
 // item that is no longer carried, a carried item that comes back, a 304,
-// a touched story and an item given twice in one batch.
-func updatePolls() [][]Batch {
+// an empty batch and an item given twice in one batch.
+func updatePolls() [][]news.Batch {
 	a, b, c := entry("ap", "a", "a", t0), entry("ap", "b", "b", t0), entry("bbc", "c", "a", t0)
 	c.StoryID = a.StoryID
 	a2 := a
@@ -83,8 +83,8 @@ func updatePolls() [][]Batch {
 	d2.Title, d2.StoryID = "d again", entry("bbc", "c2", "c2", t0).StoryID
 	t1, t2, t3 := t0.Add(time.Hour), t0.Add(2*time.Hour), t0.Add(3*time.Hour)
 	touched := batch("bbc", t3)
-	touched.Carried, touched.Touched = nil, []string{a.StoryID, "no such story"}
-	return [][]Batch{
+	touched.Carried = nil
+	return [][]news.Batch{
 		{batch("ap", t0, a, b), batch("bbc", t0, c)},
 		{batch("ap", t1, a2), batch("bbc", t1, c, d, d2)},
 		{batch("ap", t2, a2, b2), {State: news.FeedState{Name: "bbc"}, Now: t2}, touched},
@@ -92,9 +92,9 @@ func updatePolls() [][]Batch {
 	}
 }
 
-// TestApplyAllIsApplyPerBatch: the same polls written by ApplyAll and by
+// TestIngestIsApplyPerBatch: the same polls written by Ingest and by
 // Apply per batch leave the same store.
-func TestApplyAllIsApplyPerBatch(t *testing.T) {
+func TestIngestIsApplyPerBatch(t *testing.T) {
 	ctx := context.Background()
 	one, onePath := newTestDB(t)
 	all, allPath := newTestDB(t)
@@ -102,22 +102,22 @@ func TestApplyAllIsApplyPerBatch(t *testing.T) {
 		for _, b := range poll {
 			mustApply(t, one, b)
 		}
-		if err := errors.Join(all.ApplyAll(ctx, poll)...); err != nil {
-			t.Fatalf("poll %d: ApplyAll: %v", i, err)
+		if err := errors.Join(all.Ingest(ctx, poll)...); err != nil {
+			t.Fatalf("poll %d: Ingest: %v", i, err)
 		}
 		if got, want := takeSnapshot(t, all), takeSnapshot(t, one); !reflect.DeepEqual(got, want) {
-			t.Fatalf("poll %d: ApplyAll left\n%+v\nApply per batch left\n%+v", i, got, want)
+			t.Fatalf("poll %d: Ingest left\n%+v\nApply per batch left\n%+v", i, got, want)
 		}
 	}
 	checkConsistent(t, onePath)
 	checkConsistent(t, allPath)
 }
 
-// TestApplyAllRollsBackOnlyTheFailedBatch: a batch that fails half-way is
+// TestIngestRollsBackOnlyTheFailedBatch: a batch that fails half-way is
 // rolled back whole (its state, items, records, stories and carried flags)
 // while the batches before and after it in the same transaction are
 // written.
-func TestApplyAllRollsBackOnlyTheFailedBatch(t *testing.T) {
+func TestIngestRollsBackOnlyTheFailedBatch(t *testing.T) {
 	ctx := context.Background()
 	db, path := newTestDB(t)
 	old := entry("bad", "old", "old", t0)
@@ -135,9 +135,9 @@ func TestApplyAllRollsBackOnlyTheFailedBatch(t *testing.T) {
 	bad.State.ETag = "must-not-be-saved"
 	good2 := batch("bbc", t1, entry("bbc", "g3", "g3", t1))
 	noTime := batch("npr", time.Time{}, entry("npr", "n", "n", t1))
-	errs := db.ApplyAll(ctx, []Batch{good1, bad, noTime, good2})
+	errs := db.Ingest(ctx, []news.Batch{good1, bad, noTime, good2})
 	if len(errs) != 4 || errs[0] != nil || errs[3] != nil {
-		t.Fatalf("ApplyAll = %v, want errors for the second and third batches only", errs)
+		t.Fatalf("Ingest = %v, want errors for the second and third batches only", errs)
 	}
 	if err := errs[1]; err == nil || !strings.Contains(err.Error(), `store: apply feed "bad"`) ||
 		!strings.Contains(err.Error(), "record refused") {
@@ -160,7 +160,7 @@ func TestApplyAllRollsBackOnlyTheFailedBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(st.PerFeed, want) || st.Stories != 4 || len(after.Window) != 4 {
-		t.Errorf("after ApplyAll: items per feed %v, %d stories, window of %d; want %v, 4, 4",
+		t.Errorf("after Ingest: items per feed %v, %d stories, window of %d; want %v, 4, 4",
 			st.PerFeed, st.Stories, len(after.Window), want)
 	}
 	checkConsistent(t, path)
@@ -184,19 +184,19 @@ func TestApplyFailingHalfWayWritesNothing(t *testing.T) {
 	checkConsistent(t, path)
 }
 
-// TestApplyAllManyTransactions writes more items than one transaction
+// TestIngestManyTransactions writes more items than one transaction
 // takes, with a failing batch in the second transaction.
-func TestApplyAllManyTransactions(t *testing.T) {
+func TestIngestManyTransactions(t *testing.T) {
 	ctx := context.Background()
 	db, path := newTestDB(t)
 	if _, err := db.w.Exec(failRecordsTrigger); err != nil {
 		t.Fatal(err)
 	}
 	const feeds, per = 30, 50 // 1,500 items: two transactions
-	var bs []Batch
+	var bs []news.Batch
 	for f := range feeds {
 		feed := fmt.Sprintf("f%02d", f)
-		items := make([]Entry, per)
+		items := make([]news.Entry, per)
 		for i := range items {
 			items[i] = entry(feed, fmt.Sprintf("%s-%d", feed, i), fmt.Sprintf("%s-%d", feed, i), t0)
 		}
@@ -205,7 +205,7 @@ func TestApplyAllManyTransactions(t *testing.T) {
 		}
 		bs = append(bs, batch(feed, t0, items...))
 	}
-	errs := db.ApplyAll(ctx, bs)
+	errs := db.Ingest(ctx, bs)
 	for i, err := range errs {
 		if (err != nil) != (i == 25) {
 			t.Errorf("batch %d: %v", i, err)
@@ -220,28 +220,28 @@ func TestApplyAllManyTransactions(t *testing.T) {
 	}
 	var cache int
 	if err := db.w.QueryRow("PRAGMA cache_size").Scan(&cache); err != nil || cache != -writerCacheKiB {
-		t.Errorf("writer's cache_size after ApplyAll = %d, %v; want %d", cache, err, -writerCacheKiB)
+		t.Errorf("writer's cache_size after Ingest = %d, %v; want %d", cache, err, -writerCacheKiB)
 	}
 	checkConsistent(t, path)
 }
 
-// TestApplyAllCanceled: with the context canceled nothing is written and
+// TestIngestCanceled: with the context canceled nothing is written and
 // every batch gets the context's error.
-func TestApplyAllCanceled(t *testing.T) {
+func TestIngestCanceled(t *testing.T) {
 	db, _ := newTestDB(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	errs := db.ApplyAll(ctx, []Batch{batch("ap", t0, entry("ap", "a", "a", t0)), batch("bbc", t0)})
+	errs := db.Ingest(ctx, []news.Batch{batch("ap", t0, entry("ap", "a", "a", t0)), batch("bbc", t0)})
 	for i, err := range errs {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("batch %d: %v, want context.Canceled", i, err)
 		}
 	}
 	if st := takeSnapshot(t, db); len(st.States) != 0 || len(st.Stories) != 0 {
-		t.Errorf("canceled ApplyAll wrote %+v", st)
+		t.Errorf("canceled Ingest wrote %+v", st)
 	}
-	if errs := db.ApplyAll(ctx, nil); len(errs) != 0 {
-		t.Errorf("ApplyAll(nil) = %v", errs)
+	if errs := db.Ingest(ctx, nil); len(errs) != 0 {
+		t.Errorf("Ingest(nil) = %v", errs)
 	}
 }
 
@@ -250,20 +250,20 @@ func TestApplyAllCanceled(t *testing.T) {
 // another story and empties the first).
 func TestApplySameItemTwice(t *testing.T) {
 	for _, all := range []bool{false, true} {
-		t.Run(fmt.Sprintf("ApplyAll=%v", all), func(t *testing.T) {
+		t.Run(fmt.Sprintf("Ingest=%v", all), func(t *testing.T) {
 			db, path := newTestDB(t)
 			a := entry("ap", "a", "a", t0)
 			a2 := a
 			a2.Title, a2.StoryID, a2.FirstSeen = "Second", entry("ap", "s", "s", t0).StoryID, t0.Add(time.Hour)
 			b := batch("ap", t0.Add(time.Minute), a, a2)
 			if all {
-				if err := db.ApplyAll(context.Background(), []Batch{b})[0]; err != nil {
+				if err := db.Ingest(context.Background(), []news.Batch{b})[0]; err != nil {
 					t.Fatal(err)
 				}
 			} else {
 				mustApply(t, db, b)
 			}
-			ss := mustStories(t, db, Query{})
+			ss := mustStories(t, db, news.StoryQuery{})
 			if len(ss) != 1 || ss[0].ID != a2.StoryID || len(ss[0].Members) != 1 {
 				t.Fatalf("stories %s, want one: %s with a as its member", storyShape(ss), a2.StoryID[:6])
 			}
@@ -276,20 +276,20 @@ func TestApplySameItemTwice(t *testing.T) {
 	}
 }
 
-// TestApplyAllDuringReads: ApplyAll on a store opened twice (two processes
+// TestIngestDuringReads: Ingest on a store opened twice (two processes
 // would share it the same way) while the other handle reads.
-func TestApplyAllDuringReads(t *testing.T) {
+func TestIngestDuringReads(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "two.db")
 	w, r := openTest(t, path), openTest(t, path)
-	var bs []Batch
+	var bs []news.Batch
 	for n := range 10 {
 		bs = append(bs, storyBatch(fmt.Sprintf("f%d", n), n, 3, t0))
 	}
 	done := make(chan []error)
-	go func() { done <- w.ApplyAll(ctx, bs) }()
+	go func() { done <- w.Ingest(ctx, bs) }()
 	for {
-		ss := mustStories(t, r, Query{})
+		ss := mustStories(t, r, news.StoryQuery{})
 		for _, s := range ss {
 			if len(s.Members) != 3 {
 				t.Fatalf("reader saw a story with %d members", len(s.Members))
@@ -300,8 +300,8 @@ func TestApplyAllDuringReads(t *testing.T) {
 			if err := errors.Join(errs...); err != nil {
 				t.Fatal(err)
 			}
-			if ss := mustStories(t, r, Query{}); len(ss) != 10 {
-				t.Fatalf("%d stories after ApplyAll, want 10", len(ss))
+			if ss := mustStories(t, r, news.StoryQuery{}); len(ss) != 10 {
+				t.Fatalf("%d stories after Ingest, want 10", len(ss))
 			}
 			return
 		default:

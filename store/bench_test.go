@@ -26,7 +26,7 @@ var paragraph = "<p>The minister said on Tuesday that the talks, which began in 
 
 // realisticEntry builds an item of feed with a 3 KB HTML body and a 600-byte
 // record; its story is the one it founds.
-func realisticEntry(feed, guid string, published time.Time) Entry {
+func realisticEntry(feed, guid string, published time.Time) news.Entry {
 	body := strings.Repeat(paragraph, htmlBytes/len(paragraph)+1)[:htmlBytes]
 	it := news.Item{
 		Feed:          feed,
@@ -46,7 +46,7 @@ func realisticEntry(feed, guid string, published time.Time) Entry {
 	for i := range rec {
 		rec[i] = byte(r.Uint32())
 	}
-	return Entry{
+	return news.Entry{
 		StoredItem: news.StoredItem{
 			Item:      it,
 			ID:        id,
@@ -59,11 +59,11 @@ func realisticEntry(feed, guid string, published time.Time) Entry {
 
 // benchBatch is batch n of 50 new items of one of 20 feeds; every third
 // item joins the story of an item of the previous batch.
-func benchBatch(n int) Batch {
+func benchBatch(n int) news.Batch {
 	const size = 50
 	feed := fmt.Sprintf("feed%02d", n%20)
 	now := t0.Add(time.Duration(n) * time.Second)
-	items := make([]Entry, size)
+	items := make([]news.Entry, size)
 	for i := range items {
 		items[i] = realisticEntry(feed, fmt.Sprintf("b%d-i%d", n, i), now.Add(-time.Duration(i)*time.Minute))
 	}
@@ -90,20 +90,20 @@ func BenchmarkApplyFirstPoll(b *testing.B) {
 	benchApply(b, firstPollBatch, 1)
 }
 
-// BenchmarkApplyAll is BenchmarkApply with the batches of 20 feeds (1,000
-// items) written by one ApplyAll.
-func BenchmarkApplyAll(b *testing.B) {
+// BenchmarkIngest is BenchmarkApply with the batches of 20 feeds (1,000
+// items) written by one Ingest.
+func BenchmarkIngest(b *testing.B) {
 	benchApply(b, benchBatch, 20)
 }
 
-// BenchmarkApplyAllFirstPoll is BenchmarkApplyFirstPoll with the batches of
-// 20 feeds written by one ApplyAll.
-func BenchmarkApplyAllFirstPoll(b *testing.B) {
+// BenchmarkIngestFirstPoll is BenchmarkApplyFirstPoll with the batches of
+// 20 feeds written by one Ingest.
+func BenchmarkIngestFirstPoll(b *testing.B) {
 	benchApply(b, firstPollBatch, 20)
 }
 
 // firstPollBatch is benchBatch n with a feed of its own.
-func firstPollBatch(n int) Batch {
+func firstPollBatch(n int) news.Batch {
 	bt := benchBatch(n)
 	feed := fmt.Sprintf("first%04d", n)
 	bt.State.Name = feed
@@ -115,15 +115,15 @@ func firstPollBatch(n int) Batch {
 
 // benchApply writes the batches build returns for 0, 1, 2, ..., one per
 // iteration: with Apply when group is 1, else group at a time with
-// ApplyAll (group divides 200). It reports items per second of wall time
+// Ingest (group divides 200). It reports items per second of wall time
 // and CPU microseconds per item (CPU time counts every thread, the
 // kernel's work for the process included); building the batches is not
 // counted in either.
-func benchApply(b *testing.B, build func(n int) Batch, group int) {
+func benchApply(b *testing.B, build func(n int) news.Batch, group int) {
 	db := openTest(b, filepath.Join(b.TempDir(), "bench.db"))
 	ctx := context.Background()
 	const pre = 200 // batches built ahead, so that building is not timed
-	batches := make([]Batch, pre)
+	batches := make([]news.Batch, pre)
 	n, items := 0, 0
 	start, cpu0 := time.Now(), cpuTime(b)
 	var building, buildingCPU time.Duration
@@ -145,7 +145,7 @@ func benchApply(b *testing.B, build func(n int) Batch, group int) {
 			if err := db.Apply(ctx, bs[0]); err != nil {
 				b.Fatal(err)
 			}
-		} else if err := errors.Join(db.ApplyAll(ctx, bs)...); err != nil {
+		} else if err := errors.Join(db.Ingest(ctx, bs)...); err != nil {
 			b.Fatal(err)
 		}
 		for _, bt := range bs {
@@ -174,7 +174,7 @@ func BenchmarkWindow100k(b *testing.B) {
 	for b.Loop() {
 		start := time.Now()
 		count, bytes := 0, 0
-		err := db.Window(ctx, time.Time{}, func(w WindowItem) error {
+		err := db.Window(ctx, time.Time{}, func(w news.WindowItem) error {
 			count++
 			bytes += len(w.Record)
 			return nil
@@ -208,7 +208,7 @@ func BenchmarkStories(b *testing.B) {
 	cpu0 := cpuTime(b)
 	lists := 0
 	for b.Loop() {
-		ss, err := db.Stories(ctx, Query{Limit: 200})
+		ss, err := db.Stories(ctx, news.StoryQuery{Limit: 200})
 		if err != nil {
 			b.Fatal(err)
 		}

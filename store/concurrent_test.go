@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"github.com/wirestory/aggregator/news"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -11,8 +12,8 @@ import (
 
 // storyBatch is batch n of a writer that founds one story of k members per
 // batch, all items of feed.
-func storyBatch(feed string, n, k int, now time.Time) Batch {
-	items := make([]Entry, k)
+func storyBatch(feed string, n, k int, now time.Time) news.Batch {
+	items := make([]news.Entry, k)
 	founder := fmt.Sprintf("%s-%05d-0", feed, n)
 	for i := range items {
 		items[i] = entry(feed, fmt.Sprintf("%s-%05d-%d", feed, n, i), founder, now.Add(time.Duration(i)*time.Second))
@@ -51,7 +52,7 @@ func TestConcurrentReadersWhilePolling(t *testing.T) {
 	}
 	close(done)
 	wg.Wait()
-	if got := len(mustStories(t, db, Query{})); got != batches {
+	if got := len(mustStories(t, db, news.StoryQuery{})); got != batches {
 		t.Errorf("%d stories after the writer finished, want %d", got, batches)
 	}
 	t.Logf("%d reads during %d batches", reads.Load(), batches)
@@ -92,7 +93,7 @@ func reader(ctx context.Context, t *testing.T, db *DB, k, r int, ready *sync.Wai
 
 // readRound does one round of reads and returns the number of stories seen.
 func readRound(ctx context.Context, db *DB, k, r int) (int, error) {
-	ss, err := db.Stories(ctx, Query{})
+	ss, err := db.Stories(ctx, news.StoryQuery{})
 	if err != nil {
 		return 0, err
 	}
@@ -112,7 +113,7 @@ func readRound(ctx context.Context, db *DB, k, r int) (int, error) {
 		}
 	case 1:
 		var n int
-		if err := db.Window(ctx, time.Time{}, func(WindowItem) error { n++; return nil }); err != nil {
+		if err := db.Window(ctx, time.Time{}, func(news.WindowItem) error { n++; return nil }); err != nil {
 			return 0, err
 		}
 		if n%k != 0 {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/wirestory/aggregator/news"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -56,11 +57,11 @@ func TestCrashChild(t *testing.T) {
 // crashBatch is batch n of a round: crashK items of feed f0..f2; the first
 // founds a story, the middle ones join it, the last joins the previous
 // batch's story, so stories span transactions.
-func crashBatch(round, n int) Batch {
+func crashBatch(round, n int) news.Batch {
 	feed := fmt.Sprintf("f%d", n%3)
 	now := t0.Add(time.Duration(round*100000+n) * time.Second)
 	guid := func(b, i int) string { return fmt.Sprintf("r%d-b%d-i%d", round, b, i) }
-	items := make([]Entry, crashK)
+	items := make([]news.Entry, crashK)
 	for i := range items {
 		items[i] = realisticEntry(feed, guid(n, i), now)
 		items[i].StoryID = crashStory(round, n)
@@ -156,7 +157,7 @@ func checkCrashCounts(t *testing.T, path string, reported int) {
 	if st.Items < reported*crashK {
 		t.Errorf("%d items after %d reported batches of %d", st.Items, reported, crashK)
 	}
-	ss, err := db.Stories(ctx, Query{})
+	ss, err := db.Stories(ctx, news.StoryQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

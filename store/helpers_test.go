@@ -38,7 +38,7 @@ func newTestDB(t testing.TB) (*DB, string) {
 
 // entry builds an item of feed keyed by guid, in the story founded by the
 // item of feed with founder as its guid.
-func entry(feed, guid, founder string, published time.Time) Entry {
+func entry(feed, guid, founder string, published time.Time) news.Entry {
 	it := news.Item{
 		Feed:          feed,
 		GUID:          guid,
@@ -53,7 +53,7 @@ func entry(feed, guid, founder string, published time.Time) Entry {
 		Updated:       published.Add(time.Minute),
 	}
 	id := news.ItemID(feed, it.Key())
-	return Entry{
+	return news.Entry{
 		StoredItem: news.StoredItem{
 			ID:        id,
 			Item:      it,
@@ -65,12 +65,12 @@ func entry(feed, guid, founder string, published time.Time) Entry {
 }
 
 // batch builds a fetched (200) batch for feed carrying exactly items.
-func batch(feed string, now time.Time, items ...Entry) Batch {
+func batch(feed string, now time.Time, items ...news.Entry) news.Batch {
 	carried := []string{}
 	for _, e := range items {
 		carried = append(carried, e.ID)
 	}
-	return Batch{
+	return news.Batch{
 		State:   news.FeedState{Name: feed, URL: "https://" + feed + ".example/rss", LastSuccess: now},
 		Carried: carried,
 		Items:   items,
@@ -78,14 +78,14 @@ func batch(feed string, now time.Time, items ...Entry) Batch {
 	}
 }
 
-func mustApply(t testing.TB, db *DB, b Batch) {
+func mustApply(t testing.TB, db *DB, b news.Batch) {
 	t.Helper()
 	if err := db.Apply(context.Background(), b); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
 }
 
-func mustStories(t testing.TB, db *DB, q Query) []news.Story {
+func mustStories(t testing.TB, db *DB, q news.StoryQuery) []news.Story {
 	t.Helper()
 	ss, err := db.Stories(context.Background(), q)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/wirestory/aggregator/news"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -38,6 +39,10 @@ func TestMigrateFromV1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
 	raw, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +72,7 @@ func TestMigrateFromV1(t *testing.T) {
 	if st := states["ap"]; st.ETag != `"e1"` || st.Failures != 2 || !st.NextPoll.Equal(t0) || st.ConfigURL != "" {
 		t.Errorf("feed state after migration: %+v", st)
 	}
-	ss := mustStories(t, db, Query{})
+	ss := mustStories(t, db, news.StoryQuery{})
 	if len(ss) != 1 || ss[0].ID != "s1" || len(ss[0].Members) != 1 {
 		t.Fatalf("stories after migration: %+v", ss)
 	}
@@ -76,20 +81,27 @@ func TestMigrateFromV1(t *testing.T) {
 		!m.FirstSeen.Equal(t0) || m.CleanHTML != "<p>c</p>" || ss[0].Updated.UnixNano() != 20 {
 		t.Errorf("member after migration: %+v", m)
 	}
-	var got []WindowItem
-	err = db.Window(ctx, t0.Add(-time.Minute), func(w WindowItem) error {
+	var got []news.WindowItem
+	err = db.Window(ctx, t0.Add(-2*time.Hour), func(w news.WindowItem) error {
 		got = append(got, w)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The record moved tables; the window time is first_seen (the later).
+	// The record moved tables; the window time is the publish time.
 	if len(got) != 1 || string(got[0].Record) != "\xca\xfe" || got[0].Published.UnixNano() != pub {
 		t.Errorf("window after migration: %+v", got)
 	}
-	if v := userVersion(t, path); v != 2 {
-		t.Errorf("user_version = %d after migration, want 2", v)
+	err = db.Window(ctx, t0.Add(-time.Minute), func(w news.WindowItem) error {
+		t.Errorf("window after the publish time holds %s", w.ID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, want := userVersion(t, path), len(ms); v != want {
+		t.Errorf("user_version = %d after migration, want %d", v, want)
 	}
 	checkConsistent(t, path)
 }
@@ -125,7 +137,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	_, err = Open(context.Background(), path)
 	var tooNew *schemaTooNewError
 	if !errors.As(err, &tooNew) ||
-		!strings.Contains(err.Error(), "database schema version 99 is newer than this binary supports (2)") ||
+		!strings.Contains(err.Error(), "database schema version 99 is newer than this binary supports") ||
 		!strings.Contains(err.Error(), path) {
 		t.Fatalf("Open = %v, want the schema-too-new error naming the path", err)
 	}
@@ -151,7 +163,7 @@ func TestRestartContinuity(t *testing.T) {
 		t.Fatal(err)
 	}
 	polls(db1)
-	before := mustStories(t, db1, Query{})
+	before := mustStories(t, db1, news.StoryQuery{})
 	stBefore, err := db1.Stats(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +174,7 @@ func TestRestartContinuity(t *testing.T) {
 
 	db2 := openTest(t, path)
 	polls(db2)
-	after := mustStories(t, db2, Query{})
+	after := mustStories(t, db2, news.StoryQuery{})
 	if !reflect.DeepEqual(before, after) {
 		t.Errorf("Stories changed across restart:\nbefore %s\n after %s", storyShape(before), storyShape(after))
 	}

@@ -24,13 +24,27 @@ const (
 	byLinkSQL = `SELECT canonical_link, story_id FROM items
 		WHERE seq IN (SELECT min(seq) FROM items
 			WHERE canonical_link IN (SELECT value FROM json_each(?1)) AND canonical_link <> ''
+				AND NOT EXISTS (SELECT 1 FROM inbox b WHERE b.item = items.seq AND b.changed = 0)
 			GROUP BY canonical_link)`
 
 	// windowSQL: ?1 the window's start. items_window covers the columns
 	// read from items, so the wide item rows are not visited.
 	windowSQL = `SELECT i.id, i.feed, i.story_id, coalesce(i.published, i.first_seen), r.record
 		FROM item_records r JOIN items i INDEXED BY items_window ON i.seq = r.item
-		WHERE r.window_at >= ?1 ORDER BY r.window_at, r.item`
+		WHERE r.window_at >= ?1
+			AND NOT EXISTS (SELECT 1 FROM inbox b WHERE b.item = r.item AND b.changed = 0)
+		ORDER BY r.window_at, r.item`
+
+	// saveModelSQL: ?1 feed, ?2 its furniture model.
+	saveModelSQL = `INSERT INTO feed_models (feed, model) VALUES (?1, ?2)
+		ON CONFLICT (feed) DO UPDATE SET model = excluded.model`
+
+	// unplacedSQL: ?1 the limit. The first items of the inbox in placing
+	// order (inbox_order): by publish time (first seen when none), then
+	// item id.
+	unplacedSQL = `SELECT i.id, i.feed, i.story_id, b.changed, b.at, i.canonical_link, b.prepared
+		FROM inbox b JOIN items i ON i.seq = b.item
+		ORDER BY b.at, b.id LIMIT ?1`
 
 	// uncarrySQL and carrySQL: ?1 carried ids, ?2 feed. Only the few items
 	// still marked carried are visited (items_by_feed), then the carried ids

@@ -6,21 +6,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-)
 
-// Known is what the store holds about an item the pipeline is about to
-// process: its story and the hash of its text (news.Item.ContentHash).
-type Known struct{ StoryID, ContentHash string }
+	"github.com/wirestory/aggregator/news"
+)
 
 // Known returns what the store has for the given item ids; ids not stored
 // are absent from the map. It is safe to call while Apply runs and sees the
 // last committed state.
-func (db *DB) Known(ctx context.Context, ids []string) (map[string]Known, error) {
-	out := make(map[string]Known, len(ids))
+func (db *DB) Known(ctx context.Context, ids []string) (map[string]news.Known, error) {
+	out := make(map[string]news.Known, len(ids))
 	err := db.pairs(ctx, ids, knownSQL,
 		func(rows *sql.Rows) error {
 			var id string
-			var k Known
+			var k news.Known
 			if err := rows.Scan(&id, &k.StoryID, &k.ContentHash); err != nil {
 				return err
 			}
@@ -33,7 +31,7 @@ func (db *DB) Known(ctx context.Context, ids []string) (map[string]Known, error)
 	return out, nil
 }
 
-// StoriesByLink returns, for each canonical link that some stored item (of
+// StoriesByLink returns, for each canonical link that some placed item (of
 // any feed) has, the story of that item; when several items share a link,
 // the one stored first wins. Empty and unknown links are absent.
 func (db *DB) StoriesByLink(ctx context.Context, links []string) (map[string]string, error) {
@@ -75,23 +73,14 @@ func (db *DB) pairs(ctx context.Context, keys []string, query string, scan func(
 	return rows.Err()
 }
 
-// WindowItem is one item of the dedupe window as Window delivers it.
-type WindowItem struct {
-	ID, Feed, StoryID string
-	// Published is the item's publish time, or its first-seen time when it
-	// has none.
-	Published time.Time
-	// Record is the Entry.Record stored with the item; fn may keep it.
-	Record []byte
-}
-
-// Window calls fn for every item published or first seen at or after since,
-// in the order of the later of those two times (oldest first), ties in the
-// order the items were stored. It stops at the first error from fn and
+// Window calls fn for every placed item published at or after since (first
+// seen, when it has no publish time), oldest first, ties in the order the
+// items were stored. Items that wait in the inbox to be placed for the
+// first time are left out. It stops at the first error from fn and
 // returns it unwrapped. fn runs while a read snapshot is held and must not
 // call Apply and wait for it. Rebuilding a window of 100,000 items takes a
 // fraction of a second (see BenchmarkWindow100k).
-func (db *DB) Window(ctx context.Context, since time.Time, fn func(WindowItem) error) error {
+func (db *DB) Window(ctx context.Context, since time.Time, fn func(news.WindowItem) error) error {
 	from := int64(-1 << 63)
 	if n, ok := toDB(since).(int64); ok {
 		from = n
@@ -102,7 +91,7 @@ func (db *DB) Window(ctx context.Context, since time.Time, fn func(WindowItem) e
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var it WindowItem
+		var it news.WindowItem
 		var published int64
 		if err := rows.Scan(&it.ID, &it.Feed, &it.StoryID, &published, &it.Record); err != nil {
 			return fmt.Errorf("store: window: %w", err)

@@ -15,7 +15,8 @@ func TestWindow(t *testing.T) {
 	db, _ := newTestDB(t)
 	old := entry("ap", "old", "old", t0.Add(-72*time.Hour))
 	old.FirstSeen = t0.Add(-72 * time.Hour)
-	// Published long ago but first seen now: in the window.
+	// Published long ago but first seen now: out of the window, which is
+	// cut on the publish time.
 	late := entry("ap", "late", "late", t0.Add(-72*time.Hour))
 	newer := entry("bbc", "newer", "newer", t0.Add(time.Hour))
 	newest := entry("bbc", "newest", "newest", t0.Add(2*time.Hour))
@@ -24,8 +25,8 @@ func TestWindow(t *testing.T) {
 	mustApply(t, db, batch("bbc", t0, newest, newer, noDate))
 
 	var got []string
-	var items []WindowItem
-	err := db.Window(ctx, t0.Add(-time.Hour), func(w WindowItem) error {
+	var items []news.WindowItem
+	err := db.Window(ctx, t0.Add(-time.Hour), func(w news.WindowItem) error {
 		got = append(got, w.ID)
 		items = append(items, w)
 		return nil
@@ -33,22 +34,22 @@ func TestWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// late and nodate sort by first seen (t0), in the order they were stored.
-	want := []string{late.ID, noDate.ID, newer.ID, newest.ID}
+	// nodate sorts by first seen (t0).
+	want := []string{noDate.ID, newer.ID, newest.ID}
 	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("window ids = %v, want late, nodate, newer, newest", got)
+		t.Fatalf("window ids = %v, want nodate, newer, newest", got)
 	}
-	w := items[2]
+	w := items[1]
 	if w.Feed != "bbc" || w.StoryID != newer.StoryID || !w.Published.Equal(newer.Published) ||
 		string(w.Record) != string(newer.Record) {
 		t.Errorf("window item: %+v", w)
 	}
-	if !items[1].Published.Equal(t0) {
+	if !items[0].Published.Equal(t0) {
 		t.Errorf("item without a date: Published = %v, want its first seen", items[1].Published)
 	}
 
 	var all int
-	if err := db.Window(ctx, time.Time{}, func(WindowItem) error { all++; return nil }); err != nil {
+	if err := db.Window(ctx, time.Time{}, func(news.WindowItem) error { all++; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if all != 5 {
@@ -56,7 +57,7 @@ func TestWindow(t *testing.T) {
 	}
 	stop := errors.New("stop")
 	calls := 0
-	err = db.Window(ctx, time.Time{}, func(WindowItem) error { calls++; return stop })
+	err = db.Window(ctx, time.Time{}, func(news.WindowItem) error { calls++; return stop })
 	if err != stop || calls != 1 {
 		t.Errorf("Window with failing fn = %v after %d calls, want stop after 1", err, calls)
 	}
@@ -72,13 +73,13 @@ func TestCarriedFlags(t *testing.T) {
 	later := t0.Add(30 * 24 * time.Hour)
 
 	// The feed now carries only c: a and b are no longer carried.
-	mustApply(t, db, Batch{State: news.FeedState{Name: "ap"}, Carried: []string{c.ID}, Now: later})
+	mustApply(t, db, news.Batch{State: news.FeedState{Name: "ap"}, Carried: []string{c.ID}, Now: later})
 	assertInFeed(t, db, map[string]bool{a.ID: false, b.ID: false, c.ID: true, other.ID: true})
 	// A 304 (Carried nil) changes nothing.
-	mustApply(t, db, Batch{State: news.FeedState{Name: "ap"}, Now: later})
+	mustApply(t, db, news.Batch{State: news.FeedState{Name: "ap"}, Now: later})
 	assertInFeed(t, db, map[string]bool{a.ID: false, b.ID: false, c.ID: true, other.ID: true})
 	// b comes back.
-	mustApply(t, db, Batch{State: news.FeedState{Name: "ap"}, Carried: []string{b.ID, c.ID}, Now: later})
+	mustApply(t, db, news.Batch{State: news.FeedState{Name: "ap"}, Carried: []string{b.ID, c.ID}, Now: later})
 	assertInFeed(t, db, map[string]bool{a.ID: false, b.ID: true, c.ID: true, other.ID: true})
 	// A feed removed from the config carries nothing.
 	if err := db.DeleteFeedState(ctx, "bbc"); err != nil {
@@ -114,8 +115,8 @@ func TestPurgeRespectsInFeed(t *testing.T) {
 	u := entry("ap", "u", "u", t0.Add(9*day))
 	mustApply(t, db, batch("ap", t0, d, tOnly))
 	mustApply(t, db, batch("bbc", t0, k))
-	mustApply(t, db, Batch{State: news.FeedState{Name: "ap"}, Carried: []string{u.ID}, Items: []Entry{u}, Now: t0.Add(9 * day)})
-	mustApply(t, db, Batch{State: news.FeedState{Name: "ap"}, Carried: []string{}, Now: t0.Add(10 * day)})
+	mustApply(t, db, news.Batch{State: news.FeedState{Name: "ap"}, Carried: []string{u.ID}, Items: []news.Entry{u}, Now: t0.Add(9 * day)})
+	mustApply(t, db, news.Batch{State: news.FeedState{Name: "ap"}, Carried: []string{}, Now: t0.Add(10 * day)})
 
 	items, stories, err := db.Purge(ctx, t0.Add(5*day))
 	if err != nil {
@@ -137,12 +138,12 @@ func TestPurgeRespectsInFeed(t *testing.T) {
 	if len(known) != 2 {
 		t.Errorf("after Purge known = %v", known)
 	}
-	ss := mustStories(t, db, Query{})
+	ss := mustStories(t, db, news.StoryQuery{})
 	if len(ss) != 2 || findStory(t, ss, d.StoryID).Members[0].ID != k.ID {
 		t.Errorf("after Purge stories = %s", storyShape(ss))
 	}
 	var window int
-	if err := db.Window(ctx, time.Time{}, func(WindowItem) error { window++; return nil }); err != nil {
+	if err := db.Window(ctx, time.Time{}, func(news.WindowItem) error { window++; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if window != 2 {

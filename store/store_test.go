@@ -115,7 +115,7 @@ func TestApplyRoundTrip(t *testing.T) {
 	mustApply(t, db, batch("ap", t0, a))
 	mustApply(t, db, batch("bbc", t0.Add(time.Minute), b))
 
-	ss := mustStories(t, db, Query{})
+	ss := mustStories(t, db, news.StoryQuery{})
 	if len(ss) != 2 || ss[0].ID != b.StoryID || ss[1].ID != a.StoryID {
 		t.Fatalf("stories = %s, want b1's story then a1's", storyShape(ss))
 	}
@@ -133,7 +133,7 @@ func TestApplyRoundTrip(t *testing.T) {
 	}
 }
 
-func checkMember(t *testing.T, got news.StoredItem, want Entry, firstSeen time.Time) {
+func checkMember(t *testing.T, got news.StoredItem, want news.Entry, firstSeen time.Time) {
 	t.Helper()
 	if got.ID != want.ID || got.StoryID != want.StoryID || !got.FirstSeen.Equal(firstSeen) ||
 		got.CleanHTML != want.CleanHTML {
@@ -166,7 +166,7 @@ func TestApplyUpdate(t *testing.T) {
 	a2.StoryID = ""
 	a2.FirstSeen = t0.Add(time.Hour) // ignored on update
 	mustApply(t, db, batch("ap", t0.Add(time.Hour), a2, b))
-	ss := mustStories(t, db, Query{})
+	ss := mustStories(t, db, news.StoryQuery{})
 	sa := findStory(t, ss, a.StoryID)
 	if m := sa.Members[0]; m.Title != "Corrected title" || !m.FirstSeen.Equal(t0) {
 		t.Errorf("updated member: title %q first seen %v", m.Title, m.FirstSeen)
@@ -189,7 +189,7 @@ func TestApplyUpdate(t *testing.T) {
 	b2 := b
 	b2.StoryID = a.StoryID
 	mustApply(t, db, batch("ap", t0.Add(2*time.Hour), a2, b2))
-	ss = mustStories(t, db, Query{})
+	ss = mustStories(t, db, news.StoryQuery{})
 	if len(ss) != 1 || len(ss[0].Members) != 2 || ss[0].ID != a.StoryID {
 		t.Fatalf("after move: %s", storyShape(ss))
 	}
@@ -230,14 +230,14 @@ func TestApplyIsAllOrNothing(t *testing.T) {
 	if len(k) != 0 || len(st) != 0 {
 		t.Errorf("failed Apply left items %v, states %v", k, st)
 	}
-	if ss := mustStories(t, db, Query{}); len(ss) != 0 {
+	if ss := mustStories(t, db, news.StoryQuery{}); len(ss) != 0 {
 		t.Errorf("failed Apply left stories %s", storyShape(ss))
 	}
 	wrongFeed := entry("bbc", "w", "w", t0)
 	if err := db.Apply(ctx, batch("ap", t0, wrongFeed)); err == nil {
 		t.Error("Apply accepted an item of another feed")
 	}
-	if err := db.Apply(ctx, Batch{State: news.FeedState{Name: "ap"}}); err == nil {
+	if err := db.Apply(ctx, news.Batch{State: news.FeedState{Name: "ap"}}); err == nil {
 		t.Error("Apply accepted a batch without Now")
 	}
 	checkConsistent(t, path)

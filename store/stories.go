@@ -10,15 +10,6 @@ import (
 	"github.com/wirestory/aggregator/news"
 )
 
-// Query selects the stories Stories returns. The zero value selects all.
-type Query struct {
-	// Limit caps the number of stories; 0 means no limit.
-	Limit int
-	// Feeds keeps only stories with at least one member from these feeds;
-	// nil keeps all (an empty non-nil slice keeps none).
-	Feeds []string
-}
-
 // storiesSQL lists the selected stories in order, each joined to all its
 // members in order. ?1 is the feed filter as a JSON array and ?2 the limit
 // (-1: none). The planner walks stories_by_created and, per
@@ -59,7 +50,7 @@ ORDER BY s.created DESC, s.first DESC, s.id, i.published, i.id`
 // the earliest non-zero member publish time and Story.Updated the time the
 // story last changed. Safe to call while Apply runs: the result is one
 // committed snapshot.
-func (db *DB) Stories(ctx context.Context, q Query) ([]news.Story, error) {
+func (db *DB) Stories(ctx context.Context, q news.StoryQuery) ([]news.Story, error) {
 	var feeds any // NULL: no filter
 	if q.Feeds != nil {
 		b, err := json.Marshal(q.Feeds)

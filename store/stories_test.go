@@ -16,7 +16,7 @@ func TestStoriesOrderAndMembers(t *testing.T) {
 	// Story X founded by ap/x at t0 gains members from two other feeds;
 	// members are ordered by published time whatever the insert order.
 	mustApply(t, db, batch("ap", t0, entry("ap", "x", "x", t0.Add(2*time.Hour))))
-	joinX := func(feed, guid string, pub time.Time) Entry {
+	joinX := func(feed, guid string, pub time.Time) news.Entry {
 		e := entry(feed, guid, "x", pub)
 		e.StoryID = news.StoryID(news.ItemID("ap", "guid:x"))
 		return e
@@ -27,7 +27,7 @@ func TestStoriesOrderAndMembers(t *testing.T) {
 	y, z := entry("cnn", "y", "y", t0), entry("cnn", "z", "z", t0)
 	mustApply(t, db, batch("cnn", t0.Add(time.Minute), y, z))
 
-	ss := mustStories(t, db, Query{})
+	ss := mustStories(t, db, news.StoryQuery{})
 	if len(ss) != 3 {
 		t.Fatalf("stories: %s", storyShape(ss))
 	}
@@ -44,14 +44,14 @@ func TestStoriesOrderAndMembers(t *testing.T) {
 
 	for _, tc := range []struct {
 		name string
-		q    Query
+		q    news.StoryQuery
 		want int
 	}{
-		{"limit", Query{Limit: 2}, 2},
-		{"feed of a late member", Query{Feeds: []string{"npr"}}, 1},
-		{"two feeds", Query{Feeds: []string{"npr", "cnn"}}, 3},
-		{"unknown feed", Query{Feeds: []string{"nope"}}, 0},
-		{"empty non-nil feeds", Query{Feeds: []string{}}, 0},
+		{"limit", news.StoryQuery{Limit: 2}, 2},
+		{"feed of a late member", news.StoryQuery{Feeds: []string{"npr"}}, 1},
+		{"two feeds", news.StoryQuery{Feeds: []string{"npr", "cnn"}}, 3},
+		{"unknown feed", news.StoryQuery{Feeds: []string{"nope"}}, 0},
+		{"empty non-nil feeds", news.StoryQuery{Feeds: []string{}}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := mustStories(t, db, tc.q)
@@ -82,7 +82,7 @@ func TestKnownAndStoriesByLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]Known{
+	want := map[string]news.Known{
 		a.ID:  {StoryID: a.StoryID, ContentHash: a.ContentHash()},
 		a2.ID: {StoryID: a.StoryID, ContentHash: a2.ContentHash()},
 	}
@@ -137,7 +137,7 @@ func TestStoriesOfOnePollNewestFirst(t *testing.T) {
 	db, _ := newTestDB(t)
 	old, mid, recent := entry("cnn", "old", "old", t0), entry("cnn", "mid", "mid", t0.Add(time.Hour)), entry("cnn", "new", "new", t0.Add(2*time.Hour))
 	mustApply(t, db, batch("cnn", t0.Add(3*time.Hour), mid, old, recent))
-	ss := mustStories(t, db, Query{})
+	ss := mustStories(t, db, news.StoryQuery{})
 	want := []string{recent.StoryID, mid.StoryID, old.StoryID}
 	for i, s := range ss {
 		if s.ID != want[i] {

@@ -6,14 +6,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/wirestory/aggregator/news"
 )
 
 // writer holds the statements of one batch, bound to its transaction, the
 // stored state of the batch's items and the stories whose membership it
 // changed.
 type writer struct {
-	now                                  int64
-	lookup, insert, update, rec, stories *sql.Stmt
+	now                                         int64
+	lookup, insert, update, rec, stories, inbox *sql.Stmt
 	// stored holds the rows of the batch's items, as looked up before the
 	// batch and then as written (an id may come twice in a batch).
 	stored map[string]stored
@@ -36,6 +38,8 @@ var writerSQL = [...]string{
 	`INSERT INTO item_records (item, window_at, record) VALUES (?, ?, ?)
 		ON CONFLICT (item) DO UPDATE SET window_at = excluded.window_at, record = excluded.record`,
 	bumpStoriesSQL,
+	`INSERT INTO inbox (item, at, id, changed, prepared) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (item) DO UPDATE SET at = excluded.at, prepared = excluded.prepared`,
 }
 
 // prepareWriter prepares writerSQL on the writer connection.
@@ -70,7 +74,7 @@ func newWriter(ctx context.Context, tx *sql.Tx, prepared []*sql.Stmt, now time.T
 
 // stmts lists the writer's statements in the order of writerSQL.
 func (w *writer) stmts() []**sql.Stmt {
-	return []**sql.Stmt{&w.lookup, &w.insert, &w.update, &w.rec, &w.stories}
+	return []**sql.Stmt{&w.lookup, &w.insert, &w.update, &w.rec, &w.stories, &w.inbox}
 }
 
 func (w *writer) close() {
@@ -93,7 +97,7 @@ type stored struct {
 // planned is what writing one entry takes: its story, its content hash and
 // its row as stored before it.
 type planned struct {
-	e           Entry // a copy: the caller's batch is not modified
+	e           news.Entry // a copy: the caller's batch is not modified
 	story, hash string
 	old         stored
 }
@@ -102,7 +106,7 @@ type planned struct {
 // in one query, creates or bumps the stories they join in one statement
 // (before the items, which reference them), then inserts or updates each
 // item and its record.
-func (w *writer) items(ctx context.Context, feed string, in []Entry) error {
+func (w *writer) items(ctx context.Context, feed string, in []news.Entry) error {
 	if len(in) == 0 {
 		return nil
 	}
@@ -132,7 +136,7 @@ func (w *writer) items(ctx context.Context, feed string, in []Entry) error {
 }
 
 // find loads the stored rows of the entries into w.stored.
-func (w *writer) find(ctx context.Context, in []Entry) error {
+func (w *writer) find(ctx context.Context, in []news.Entry) error {
 	ids := make([]string, len(in))
 	for i := range in {
 		ids[i] = in[i].ID
@@ -164,7 +168,7 @@ func (w *writer) find(ctx context.Context, in []Entry) error {
 // plan checks entry in and works out p from the row stored for it,
 // which it then replaces in w.stored with the row as it will be written
 // (its seq is known once it is written).
-func (w *writer) plan(feed string, in *Entry, p *planned) error {
+func (w *writer) plan(feed string, in *news.Entry, p *planned) error {
 	p.e = *in
 	e := &p.e
 	if e.Feed == "" {
@@ -243,35 +247,42 @@ func (w *writer) write(ctx context.Context, p *planned) error {
 	if rec == nil {
 		rec = []byte{}
 	}
-	_, err = w.rec.ExecContext(ctx, old.seq, windowAt(it.Published, old.firstSeen), rec)
+	at := windowAt(it.Published, old.firstSeen)
+	if _, err = w.rec.ExecContext(ctx, old.seq, at, rec); err != nil {
+		return err
+	}
+	if e.Prepared != nil {
+		// An item stored before is a changed one, unless it still waits
+		// as a new one (the upsert keeps its changed flag).
+		_, err = w.inbox.ExecContext(ctx, old.seq, at, e.ID, p.old.registered, e.Prepared)
+	}
 	return err
 }
 
-// windowAt is the time an item is kept in the dedupe window by: the later
-// of its published and first-seen times.
+// windowAt is the time an item is kept in the dedupe window by: its publish
+// time (the first-seen time when it has none).
 func windowAt(published time.Time, firstSeen int64) int64 {
-	if p, ok := toDB(published).(int64); ok && p > firstSeen {
+	if p, ok := toDB(published).(int64); ok {
 		return p
 	}
 	return firstSeen
 }
 
-// finish bumps the stories named in touched and those that lost members,
-// and deletes the stories left empty.
-func (w *writer) finish(ctx context.Context, tx *sql.Tx, touched []string) error {
-	ids, err := json.Marshal(append(append([]string{}, touched...), w.left...))
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE stories SET updated = max(updated, ?)
-		WHERE id IN (SELECT value FROM json_each(?))`, w.now, string(ids))
-	if err != nil {
-		return fmt.Errorf("touch stories: %w", err)
-	}
+// finish bumps the stories that lost members and deletes those left
+// empty.
+func (w *writer) finish(ctx context.Context, tx *sql.Tx) error {
 	if len(w.left) == 0 {
 		return nil
 	}
 	left, err := json.Marshal(w.left)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE stories SET updated = max(updated, ?)
+		WHERE id IN (SELECT value FROM json_each(?))`, w.now, string(left))
+	if err != nil {
+		return fmt.Errorf("touch stories: %w", err)
+	}
 	if err != nil {
 		return err
 	}

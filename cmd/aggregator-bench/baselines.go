@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"path/filepath"
 	"runtime"
-	"time"
 
 	"github.com/wirestory/aggregator/dedupe"
 	"github.com/wirestory/aggregator/fetch"
@@ -35,7 +34,7 @@ var methods = []struct {
 	name string
 	make func() eval.Deduper
 }{
-	{"ours (dedupe.Index)", func() eval.Deduper { return dedupe.NewIndex(dedupe.Options{Window: 87600 * time.Hour}) }},
+	{"ours (dedupe.Index)", func() eval.Deduper { return eval.NewOurs(dedupe.Options{}) }},
 	{"minhash-128 LSH", func() eval.Deduper { return baseline.NewMinHash() }},
 	{"title jaccard", func() eval.Deduper { return baseline.NewTitle() }},
 }

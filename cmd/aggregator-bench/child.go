@@ -93,27 +93,28 @@ func runChild(stdin io.Reader, stdout, stderr io.Writer) error {
 
 // bench is the real aggregator under test.
 type bench struct {
-	spec  childSpec
-	log   *slog.Logger
-	path  string
-	db    *store.DB
-	pipe  *pipeline.Pipeline
-	out   *output.Server
-	cfg   pipeline.Config
-	fetch *fetch.Client
+	spec childSpec
+	log  *slog.Logger
+	path string
+	db   *store.DB
+	pipe *pipeline.Pipeline
+	out  *output.Server
+	set  *pipeline.Settings
+	opts output.Options
 }
 
 func phases(ctx context.Context, spec childSpec, log *slog.Logger) (*CaseResult, error) {
 	b := &bench{spec: spec, log: log, path: filepath.Join(spec.Dir, "bench.db")}
-	b.cfg = pipeline.Config{Window: spec.Window, ChunkFeeds: spec.Chunk}
-	for i := range spec.Feeds {
-		b.cfg.Feeds = append(b.cfg.Feeds, pipeline.Feed{Name: fmt.Sprintf("feed-%05d", i), URL: fmt.Sprintf("%s/f/%d.xml", spec.Server, i)})
-	}
 	// Every feed is on the one loopback host: per-host politeness is
 	// lifted so that it does not serialise the whole poll (see the
 	// package doc).
-	b.fetch = fetch.NewClient(fetch.Options{Concurrency: spec.Concurrency, PerHost: spec.Concurrency, HostDelay: -1})
-	b.out = output.NewServer(output.Options{Title: "Benchmark", Link: "http://127.0.0.1:8080/", MaxItems: spec.MaxItems})
+	f := fetch.NewClient(fetch.Options{Concurrency: spec.Concurrency, PerHost: spec.Concurrency, HostDelay: -1})
+	b.set = &pipeline.Settings{Window: spec.Window, ChunkFeeds: spec.Chunk, Fetcher: f}
+	for i := range spec.Feeds {
+		b.set.Feeds = append(b.set.Feeds, news.Feed{Name: fmt.Sprintf("feed-%05d", i), URL: fmt.Sprintf("%s/f/%d.xml", spec.Server, i)})
+	}
+	b.opts = output.Options{Title: "Benchmark", Link: "http://127.0.0.1:8080/", MaxItems: spec.MaxItems}
+	b.out = output.NewServer(b.opts)
 	defer b.out.Close()
 	if err := b.open(ctx); err != nil {
 		return nil, err
@@ -152,15 +153,16 @@ func phases(ctx context.Context, spec childSpec, log *slog.Logger) (*CaseResult,
 	return res, nil
 }
 
-// open opens the store and builds the pipeline, rebuilding its window.
+// open opens the store and builds the pipeline, rebuilding its window
+// (Place with an empty inbox builds it, as the first poll would).
 func (b *bench) open(ctx context.Context) error {
 	db, err := store.Open(ctx, b.path)
 	if err != nil {
 		return err
 	}
 	b.db = db
-	b.pipe, err = pipeline.New(ctx, db, b.fetch, b.cfg, b.log)
-	return err
+	b.pipe = pipeline.New(db, b.log)
+	return b.pipe.Place(ctx, b.set, nil)
 }
 
 // cycle is one poll cycle as the daemon runs it: poll every feed, then
@@ -173,7 +175,7 @@ func (b *bench) cycle(ctx context.Context, name string) (Phase, error) {
 	// go tool pprof -tagfocus phase=steady-304 ...
 	ph.Poll, err = measure(func() error {
 		pprof.Do(ctx, pprof.Labels("phase", name), func(ctx context.Context) {
-			rep, err = b.pipe.Poll(ctx, pipeline.PollOptions{Force: true})
+			rep, err = b.pipe.Poll(ctx, b.set, pipeline.PollOptions{Force: true})
 		})
 		return err
 	})
@@ -197,21 +199,13 @@ func (b *bench) cycle(ctx context.Context, name string) (Phase, error) {
 		ph.Merged += f.Merged
 	}
 	ph.Publish, err = measure(func() error {
-		stories, err := b.pipe.Stories(ctx, store.Query{Limit: b.spec.MaxItems})
+		in, docs, err := b.pipe.Publish(ctx, b.set, b.opts)
 		if err != nil {
 			return err
 		}
-		ph.Stories = len(stories)
-		states, err := b.db.FeedStates(ctx)
-		if err != nil {
-			return err
-		}
-		ordered := make([]news.FeedState, 0, len(b.cfg.Feeds))
-		for _, f := range b.cfg.Feeds {
-			ordered = append(ordered, states[f.Name])
-		}
-		_, err = b.out.Update(stories, ordered)
-		return err
+		ph.Stories = len(in.Stories)
+		b.out.Update(docs)
+		return nil
 	})
 	if err != nil {
 		return ph, fmt.Errorf("%s: publish: %w", name, err)

@@ -7,10 +7,10 @@ import (
 	"io"
 	"slices"
 	"text/tabwriter"
-	"time"
 
 	"github.com/wirestory/aggregator/dedupe"
 	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/internal/eval"
 	"github.com/wirestory/aggregator/internal/wiregen"
 	"github.com/wirestory/aggregator/news"
 )
@@ -37,8 +37,12 @@ func windowScaling(spec wiregen.Spec, sizes []int) []ScalePoint {
 	total := sizes[len(sizes)-1] + scaleProbe
 	spec.Feeds = (total + spec.Items - 1) / spec.Items
 	g := wiregen.New(spec)
-	ix := dedupe.NewIndex(dedupe.Options{Window: 87600 * time.Hour})
-	var docs []dedupe.Doc
+	o := eval.NewOurs(dedupe.Options{})
+	type doc struct {
+		id string
+		it news.Item
+	}
+	var docs []doc
 	for i := range spec.Feeds {
 		f := g.Feed(i)
 		name := fmt.Sprintf("feed-%05d", i)
@@ -46,31 +50,30 @@ func windowScaling(spec wiregen.Spec, sizes []int) []ScalePoint {
 		if err != nil {
 			panic(err) // generated feeds always parse
 		}
-		bodies := make([]string, len(items))
-		for j, it := range items {
-			bodies[j] = it.Body()
-			docs = append(docs, dedupe.Doc{ID: news.ItemID(name, it.Key()), Feed: name, Title: it.Title, HTML: it.Body(), Published: it.Published})
+		o.Learn(name, items)
+		for _, it := range items {
+			docs = append(docs, doc{news.ItemID(name, it.Key()), it})
 		}
-		ix.Learn(name, bodies)
 	}
-	slices.SortStableFunc(docs, func(a, b dedupe.Doc) int { return cmp.Or(a.Published.Compare(b.Published), cmp.Compare(a.ID, b.ID)) })
+	slices.SortStableFunc(docs, func(a, b doc) int { return cmp.Or(a.it.Published.Compare(b.it.Published), cmp.Compare(a.id, b.id)) })
 	var out []ScalePoint
 	n := 0
 	for _, size := range sizes {
 		for ; n < size && n < len(docs); n++ {
-			ix.Add(docs[n], news.StoryID(docs[n].ID))
+			o.Add(docs[n].id, docs[n].it, news.StoryID(docs[n].id))
 		}
 		// The probes are prepared (analysed, furniture dropped, sketched)
 		// untimed, as the pipeline does beside the fetches: what is timed
 		// is the part that could grow with the window, the query, the
 		// verification of the candidates and the insert.
-		probe := slices.Clone(docs[n:min(len(docs), n+scaleProbe)])
+		probe := docs[n:min(len(docs), n+scaleProbe)]
+		prepared := make([]dedupe.Prepared, len(probe))
 		for i, d := range probe {
-			probe[i] = ix.Prepare(d, nil)
+			prepared[i] = o.Furniture[d.it.Feed].Prepare(dedupe.Analyse(d.it.Body()), d.it.Title)
 		}
 		sp, _ := measure(func() error {
-			for _, d := range probe {
-				ix.Add(d, news.StoryID(d.ID))
+			for i, d := range probe {
+				o.Index.Add(dedupe.Doc{ID: d.id, Feed: d.it.Feed, Published: d.it.Published}, &prepared[i], news.StoryID(d.id))
 			}
 			return nil
 		})

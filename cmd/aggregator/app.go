@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/wirestory/aggregator/config"
@@ -39,7 +40,8 @@ func (c *configFlags) register(fs *flag.FlagSet, withDemo bool) {
 }
 
 // app is the wired aggregator: config, logger, store, pipeline. The
-// daemon does not change cfg after start; it keeps its own current one.
+// daemon does not change cfg after start; it keeps its own current
+// settings.
 type app struct {
 	cfg   *config.Config
 	log   *slog.Logger
@@ -47,6 +49,9 @@ type app struct {
 	store *store.DB
 	pipe  *pipeline.Pipeline
 	demo  *demoServer // nil unless --demo
+	// fetcherFor makes the fetcher of a config: a fetch.Client with its
+	// fetch options, unless a test wraps it.
+	fetcherFor func(*config.Config) pipeline.Fetcher
 }
 
 // loadConfig reads the config named by the flags, or builds the demo one.
@@ -97,13 +102,17 @@ func openApp(ctx context.Context, e *env, cf *configFlags) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newApp(ctx, cfg, demo, e.stderr, fetch.NewClient(fetchOptions(cfg)))
+	return newApp(ctx, cfg, demo, e.stderr, newFetcher)
 }
 
-// newApp opens the store of cfg and a pipeline that fetches with f,
-// logging to stderr. On error it closes what it opened, demo included.
-func newApp(ctx context.Context, cfg *config.Config, demo *demoServer, stderr io.Writer, f pipeline.Fetcher) (*app, error) {
-	a := &app{cfg: cfg, demo: demo, level: new(slog.LevelVar)}
+// newFetcher is the fetcher of cfg.
+func newFetcher(cfg *config.Config) pipeline.Fetcher { return fetch.NewClient(fetchOptions(cfg)) }
+
+// newApp opens the store of cfg and a pipeline over it, logging to stderr;
+// fetcherFor makes the fetcher of a config. On error it closes what it
+// opened, demo included.
+func newApp(ctx context.Context, cfg *config.Config, demo *demoServer, stderr io.Writer, fetcherFor func(*config.Config) pipeline.Fetcher) (*app, error) {
+	a := &app{cfg: cfg, demo: demo, level: new(slog.LevelVar), fetcherFor: fetcherFor}
 	a.level.Set(parseLevel(cfg.Log.Level))
 	a.log = newLogger(stderr, a.level, cfg.Log.Format)
 	var err error
@@ -115,10 +124,7 @@ func newApp(ctx context.Context, cfg *config.Config, demo *demoServer, stderr io
 		a.close()
 		return nil, err
 	}
-	if a.pipe, err = pipeline.New(ctx, a.store, f, pipelineConfig(cfg), a.log); err != nil {
-		a.close()
-		return nil, err
-	}
+	a.pipe = pipeline.New(a.store, a.log)
 	return a, nil
 }
 
@@ -160,33 +166,25 @@ func fetchOptions(cfg *config.Config) fetch.Options {
 	}
 }
 
-func pipelineConfig(cfg *config.Config) pipeline.Config {
-	pc := pipeline.Config{
+// settingsOf is the pipeline settings of cfg, fetching with f.
+func settingsOf(cfg *config.Config, f pipeline.Fetcher) *pipeline.Settings {
+	return &pipeline.Settings{
+		Feeds:     slices.Clone(cfg.Feeds),
 		Window:    cfg.Dedupe.Window,
 		Retention: cfg.Retention,
-		Priority:  cfg.Dedupe.Priority,
+		Priority:  slices.Clone(cfg.Dedupe.Priority),
+		Fetcher:   f,
 	}
-	for _, f := range cfg.Feeds {
-		pc.Feeds = append(pc.Feeds, pipeline.Feed{Name: f.Name, URL: f.URL, Tags: f.Tags})
-	}
-	return pc
 }
 
 // outputOptions maps the config to output's options; maxAge is the
 // interval between polls, used for Cache-Control.
 func outputOptions(cfg *config.Config, maxAge time.Duration, onError func(error)) output.Options {
-	tags := make(map[string][]string)
-	for _, f := range cfg.Feeds {
-		if len(f.Tags) > 0 {
-			tags[f.Name] = f.Tags
-		}
-	}
 	return output.Options{
 		Title:       cfg.Output.Title,
 		Link:        cfg.Output.Link,
 		Description: cfg.Output.Description,
 		MaxItems:    cfg.Output.MaxItems,
-		FeedTags:    tags,
 		MaxAge:      maxAge,
 		WebSubHub:   cfg.Output.WebSubHub,
 		OnError:     onError,

@@ -38,12 +38,12 @@ func startDaemon(t *testing.T, cfgText string, wrap func(pipeline.Fetcher) pipel
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	var f pipeline.Fetcher = fetch.NewClient(fetchOptions(cfg))
+	fetcherFor := newFetcher
 	if wrap != nil {
-		f = wrap(f)
+		fetcherFor = func(cfg *config.Config) pipeline.Fetcher { return wrap(newFetcher(cfg)) }
 	}
 	logs := newWatch()
-	a, err := newApp(ctx, cfg, nil, logs, f)
+	a, err := newApp(ctx, cfg, nil, logs, fetcherFor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,9 +114,8 @@ func do(t *testing.T, c *http.Client, req *http.Request) (*http.Response, string
 
 // TestNoOverlappingPolls runs an @every 1s schedule against a feed that
 // holds every request until the test releases it, and checks that no
-// second poll of the feed starts while one runs: neither a cron tick during
-// the start-up poll (the daemon's own guard) nor one during a cron poll
-// (cron.SkipIfStillRunning).
+// second poll of the feed starts while one runs: the ticks during a poll
+// are merged into the next one, which runs once the held poll is done.
 func TestNoOverlappingPolls(t *testing.T) {
 	fs := newFeedServer(t)
 	fs.set("/slow.rss", rss("Slow", stories("slow", 2)))
@@ -124,14 +123,14 @@ func TestNoOverlappingPolls(t *testing.T) {
 	td := startDaemon(t, feedConfig(filepath.Join(t.TempDir(), "a.db"), "@every 1s", "slow", fs.url("/slow.rss")), nil)
 
 	first := fs.hits.wait(t, 0, "the start-up poll", equals("/slow.rss arrived"))
-	td.logs.wait(t, 0, "a tick skipped by the daemon", contains("poll skipped"))
+	tick := td.logs.wait(t, 0, "a tick during the held poll", contains(`msg="cron: run"`))
+	td.logs.wait(t, tick+1, "a second tick during the held poll", contains(`msg="cron: run"`))
 	g.release(t)
 	done := td.logs.wait(t, 0, "the first poll to finish", contains(`msg="poll done"`))
 
-	fs.hits.wait(t, first+1, "a scheduled poll", equals("/slow.rss arrived"))
-	td.logs.wait(t, done+1, "a tick skipped by cron", contains(`msg="cron: skip"`))
+	fs.hits.wait(t, first+1, "the next poll, of the merged ticks", equals("/slow.rss arrived"))
 	g.release(t)
-	td.logs.wait(t, done+1, "the scheduled poll to finish", contains(`msg="poll done"`))
+	td.logs.wait(t, done+1, "the next poll to finish", contains(`msg="poll done"`))
 	closeOnce(g.open)
 	if err := td.stop(); err != nil {
 		t.Fatal(err)
@@ -174,7 +173,7 @@ func TestPanicDoesNotKillTheDaemon(t *testing.T) {
 	cfg := feedConfig(filepath.Join(t.TempDir(), "a.db"), "@every 1s", "good", fs.url("/good.rss"), "bad", fs.url("/bad.rss"))
 	td := startDaemon(t, cfg, func(f pipeline.Fetcher) pipeline.Fetcher { return &panicky{Fetcher: f} })
 
-	p := td.logs.wait(t, 0, "the panic in Begin to be contained", contains(`msg="panic while starting a fetch" feed=good`))
+	p := td.logs.wait(t, 0, "the panic in Begin to be contained", contains(`msg="panic while polling a feed" feed=good`))
 	td.logs.wait(t, p, "the poll to finish after the panic", contains(`msg="poll done"`))
 	td.logs.wait(t, 0, "the feed whose fetch panics to fail", contains(`msg="feed failed" feed=bad`))
 

@@ -40,7 +40,10 @@ func runExplain(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	ex := a.pipe.Explain(items[0], items[1])
+	ex, err := a.pipe.Explain(ctx, items[0], items[1], settingsOf(a.cfg, nil).Dedupe)
+	if err != nil {
+		return err
+	}
 	for i, it := range items {
 		fmt.Fprintf(e.stdout, "%c: %s — %q (%s)\n", 'A'+i, it.Feed, it.Title, it.Link)
 	}

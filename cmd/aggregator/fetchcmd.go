@@ -7,10 +7,8 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/wirestory/aggregator/news"
 	"github.com/wirestory/aggregator/output"
 	"github.com/wirestory/aggregator/pipeline"
-	"github.com/wirestory/aggregator/store"
 )
 
 // runFetch polls every feed once, ingests, dedupes and writes the merged
@@ -34,23 +32,26 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer a.close()
-	rep, err := a.pipe.Poll(ctx, pipeline.PollOptions{Force: *force})
+	settings := settingsOf(a.cfg, a.fetcherFor(a.cfg))
+	rep, err := a.pipe.Poll(ctx, settings, pipeline.PollOptions{Force: *force})
 	if err != nil {
 		return err
 	}
 	printReport(e.stderr, rep)
-	stories, err := a.pipe.Stories(ctx, store.Query{Limit: a.cfg.Output.MaxItems})
+	_, docs, err := a.pipe.Publish(ctx, settings, outputOptions(a.cfg, 0, nil))
 	if err != nil {
 		return err
 	}
-	opts := outputOptions(a.cfg, 0, nil)
-	if err := writeOutput(e.stdout, *out, *format, stories, opts); err != nil {
+	if err := writeOutput(e.stdout, *out, *format, docs); err != nil {
 		return err
 	}
 	if len(a.cfg.Output.Files) > 0 {
-		if err := output.WriteFiles(a.cfg.Output.Files, stories, opts); err != nil {
+		if err := output.WriteFiles(a.cfg.Output.Files, docs); err != nil {
 			return err
 		}
+	}
+	if rep.StoreFailed {
+		return errors.New("the store refused some of what was fetched: those feeds are fetched again at the next run")
 	}
 	polled := len(rep.Feeds) - rep.Count(pipeline.StatusSkipped)
 	if polled > 0 && rep.Count(pipeline.StatusFailed) == polled {
@@ -68,20 +69,17 @@ func validFormat(f string) bool {
 	return false
 }
 
-// writeOutput renders the stories to path (atomically) or to w.
-func writeOutput(w io.Writer, path, format string, stories []news.Story, opts output.Options) error {
+// writeOutput writes the main feed of docs in format to path (atomically)
+// or to w.
+func writeOutput(w io.Writer, path, format string, docs output.Docs) error {
 	if path != "" {
 		abs, err := filepath.Abs(path)
 		if err != nil {
 			return err
 		}
-		return output.WriteFiles(map[string]string{format: abs}, stories, opts)
+		return output.WriteFiles(map[string]string{format: abs}, docs)
 	}
-	data, err := output.Render(format, stories, opts)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(data)
+	_, err := w.Write(docs["/feed."+format].Body)
 	return err
 }
 

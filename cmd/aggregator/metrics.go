@@ -6,6 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/wirestory/aggregator/news"
@@ -34,63 +35,38 @@ type metrics struct {
 
 func newMetrics() *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
-	f := promauto{m.reg}
-	m.pollDuration = f.histogramVec("aggregator_feed_poll_duration_seconds", "Time to poll one feed, by result.", []string{"result"})
-	m.cycleDuration = f.histogram("aggregator_poll_duration_seconds", "Time of a whole poll cycle: fetch, dedupe, store.")
-	m.cycles = f.counterVec("aggregator_poll_cycles_total", "Poll cycles by outcome: ok, error (store or cancelled), panic, skipped (the previous one still running).", []string{"result"})
-	m.polls = f.counterVec("aggregator_feed_polls_total", "Feed polls by result (ok, not-modified, failed, skipped).", []string{"result"})
-	m.httpStatus = f.counterVec("aggregator_fetch_http_status_total", "HTTP status codes of feed fetches.", []string{"code"})
-	m.notModified = f.gauge("aggregator_fetch_not_modified_ratio", "Share of the last poll's fetched feeds that were not modified (304 or identical body).")
-	m.itemsIngested = f.counter("aggregator_items_ingested_total", "Items stored for the first time.")
-	m.itemsUpdated = f.counter("aggregator_items_updated_total", "Known items whose text changed.")
-	m.merged = f.counter("aggregator_duplicates_merged_total", "New items merged into an existing story.")
-	m.stories = f.gauge("aggregator_stories", "Stories in the published output.")
-	m.storySizes = f.gaugeVec("aggregator_story_members", "Stories in the published output by number of members (cluster size).", []string{"members"})
-	m.feedFailures = f.gaugeVec("aggregator_feed_consecutive_failures", "Consecutive failed polls of a feed.", []string{"feed"})
-	m.feedSuccess = f.gaugeVec("aggregator_feed_last_success_timestamp_seconds", "Unix time of a feed's last successful poll.", []string{"feed"})
-	m.feedGone = f.gaugeVec("aggregator_feed_gone", "1 when a feed answered 410 Gone and is no longer polled.", []string{"feed"})
-	m.outputRequests = f.counterVec("aggregator_output_requests_total", "Requests to the output server by route and status (304s included).", []string{"path", "code"})
+	f := promauto.With(m.reg)
+	gauge := func(name, help string) prometheus.Gauge {
+		return f.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
+	}
+	gaugeVec := func(name, help string, labels ...string) *prometheus.GaugeVec {
+		return f.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
+	}
+	counter := func(name, help string) prometheus.Counter {
+		return f.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+	}
+	counterVec := func(name, help string, labels ...string) *prometheus.CounterVec {
+		return f.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+	}
+	m.pollDuration = f.NewHistogramVec(prometheus.HistogramOpts{Name: "aggregator_feed_poll_duration_seconds",
+		Help: "Time to poll one feed, by result.", Buckets: prometheus.ExponentialBuckets(0.005, 2.5, 12)}, []string{"result"})
+	m.cycleDuration = f.NewHistogram(prometheus.HistogramOpts{Name: "aggregator_poll_duration_seconds",
+		Help: "Time of a whole poll cycle: fetch, dedupe, store.", Buckets: prometheus.ExponentialBuckets(0.01, 2.5, 12)})
+	m.cycles = counterVec("aggregator_poll_cycles_total", "Poll cycles by outcome: ok, error (store or cancelled), panic.", "result")
+	m.polls = counterVec("aggregator_feed_polls_total", "Feed polls by result (ok, not-modified, failed, skipped).", "result")
+	m.httpStatus = counterVec("aggregator_fetch_http_status_total", "HTTP status codes of feed fetches.", "code")
+	m.notModified = gauge("aggregator_fetch_not_modified_ratio", "Share of the last poll's fetched feeds that were not modified (304 or identical body).")
+	m.itemsIngested = counter("aggregator_items_ingested_total", "Items stored for the first time.")
+	m.itemsUpdated = counter("aggregator_items_updated_total", "Known items whose text changed.")
+	m.merged = counter("aggregator_duplicates_merged_total", "New items merged into an existing story.")
+	m.stories = gauge("aggregator_stories", "Stories in the published output.")
+	m.storySizes = gaugeVec("aggregator_story_members", "Stories in the published output by number of members (cluster size).", "members")
+	m.feedFailures = gaugeVec("aggregator_feed_consecutive_failures", "Consecutive failed polls of a feed.", "feed")
+	m.feedSuccess = gaugeVec("aggregator_feed_last_success_timestamp_seconds", "Unix time of a feed's last successful poll.", "feed")
+	m.feedGone = gaugeVec("aggregator_feed_gone", "1 when a feed answered 410 Gone and is no longer polled.", "feed")
+	m.outputRequests = counterVec("aggregator_output_requests_total", "Requests to the output server by route and status (304s included).", "path", "code")
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
-}
-
-// promauto registers metrics in one registry.
-type promauto struct{ reg *prometheus.Registry }
-
-func (p promauto) histogramVec(name, help string, labels []string) *prometheus.HistogramVec {
-	v := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help, Buckets: prometheus.ExponentialBuckets(0.005, 2.5, 12)}, labels)
-	p.reg.MustRegister(v)
-	return v
-}
-
-func (p promauto) histogram(name, help string) prometheus.Histogram {
-	v := prometheus.NewHistogram(prometheus.HistogramOpts{Name: name, Help: help, Buckets: prometheus.ExponentialBuckets(0.01, 2.5, 12)})
-	p.reg.MustRegister(v)
-	return v
-}
-
-func (p promauto) counterVec(name, help string, labels []string) *prometheus.CounterVec {
-	v := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
-	p.reg.MustRegister(v)
-	return v
-}
-
-func (p promauto) counter(name, help string) prometheus.Counter {
-	v := prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
-	p.reg.MustRegister(v)
-	return v
-}
-
-func (p promauto) gauge(name, help string) prometheus.Gauge {
-	v := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
-	p.reg.MustRegister(v)
-	return v
-}
-
-func (p promauto) gaugeVec(name, help string, labels []string) *prometheus.GaugeVec {
-	v := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
-	p.reg.MustRegister(v)
-	return v
 }
 
 // observePoll records one poll's report.

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"context"
 	"runtime/debug"
 	"slices"
 
 	"github.com/wirestory/aggregator/config"
-	"github.com/wirestory/aggregator/fetch"
 )
 
 // reload re-reads the config on SIGHUP, telling systemd (RELOADING=1, then
@@ -14,7 +12,7 @@ import (
 // schedules, output settings, log level; new feeds are polled right away.
 // An invalid one is logged and the running one stays. The listener and
 // its connections are not touched.
-func (d *daemon) reload(ctx context.Context) {
+func (d *daemon) reload() {
 	log := d.app.log
 	if err := d.notify.reloading(); err != nil {
 		log.Warn("notify systemd", "err", err)
@@ -35,36 +33,32 @@ func (d *daemon) reload(ctx context.Context) {
 		return
 	}
 	d.cf.apply(cfg)
-	d.apply(ctx, cfg)
+	d.apply(cfg)
 }
 
-// apply switches the daemon to cfg, a valid config.
-func (d *daemon) apply(ctx context.Context, cfg *config.Config) {
+// apply switches the daemon to cfg, a valid config: new settings are
+// swapped in whole, and the next poll runs with them.
+func (d *daemon) apply(cfg *config.Config) {
 	log := d.app.log
-	d.mu.Lock()
-	old := d.cfg
-	d.mu.Unlock()
-	d.keepRestartOnly(old, cfg)
+	old := d.cur.Load()
+	d.keepRestartOnly(old.cfg, cfg)
 	if err := d.sched.set(feedsBySchedule(cfg)); err != nil {
 		log.Error("reload: keeping the running config", "err", err)
 		return
 	}
-	d.mu.Lock()
-	d.cfg = cfg
-	d.mu.Unlock()
-	d.app.pipe.SetConfig(pipelineConfig(cfg))
-	if _, ours := d.app.pipe.Fetcher().(*fetch.Client); ours && fetchOptions(cfg) != fetchOptions(old) {
-		d.app.pipe.SetFetcher(fetch.NewClient(fetchOptions(cfg)))
+	cur := d.currentOf(cfg, old)
+	d.cur.Store(cur)
+	if cur.pipe.Fetcher != old.pipe.Fetcher {
 		log.Info("reload: new fetch settings apply from the next poll")
 	}
-	d.out.SetOptions(d.outputOptions(cfg))
+	d.out.SetOptions(cur.out)
 	d.app.level.Set(parseLevel(cfg.Log.Level))
-	added := addedFeeds(old, cfg)
+	added := addedFeeds(old.cfg, cfg)
 	log.Info("reloaded config", "feeds", len(cfg.Feeds), "added", added, "schedule", cfg.Schedule)
 	if len(added) > 0 {
-		d.startPoll(added) // it publishes when done
+		d.polls.request(added) // it publishes when done
 	} else {
-		d.publish(ctx)
+		d.polls.republish()
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/wirestory/aggregator/config"
 	"github.com/wirestory/aggregator/news"
-	"github.com/wirestory/aggregator/output"
 )
 
 // routes is the daemon's HTTP surface: health, readiness and metrics
@@ -22,14 +21,6 @@ func (d *daemon) routes() http.Handler {
 	mux.Handle("GET /metrics", d.met.handler())
 	mux.Handle("/", d.out)
 	return mux
-}
-
-// outputOptions are the output server's options for cfg: Cache-Control
-// from the schedule, errors logged, requests counted in the metrics.
-func (d *daemon) outputOptions(cfg *config.Config) output.Options {
-	opts := outputOptions(cfg, pollInterval(cfg.Schedule), d.outputError)
-	opts.Observe = d.met.observeOutput
-	return opts
 }
 
 // readyz answers 200 once the store answers and a poll has finished,
@@ -65,8 +56,4 @@ func orderStates(cfg *config.Config, states map[string]news.FeedState) []news.Fe
 		out = append(out, st)
 	}
 	return out
-}
-
-func writeFiles(cfg *config.Config, stories []news.Story) error {
-	return output.WriteFiles(cfg.Output.Files, stories, outputOptions(cfg, pollInterval(cfg.Schedule), nil))
 }

@@ -11,33 +11,34 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/wirestory/aggregator/config"
+	"github.com/wirestory/aggregator/output"
 	"github.com/wirestory/aggregator/pipeline"
-	"github.com/wirestory/aggregator/store"
 )
 
-// scheduler runs polls on the configured schedules: one robfig/cron
+// scheduler asks for polls on the configured schedules: one robfig/cron
 // instance for the daemon's whole life, with one entry per distinct
-// schedule, wrapped in cron.Recover and cron.SkipIfStillRunning. A reload
-// adds and removes entries; an entry whose schedule did not change is
-// kept with its next run time and its skip state, so a reload neither
-// loses nor doubles a poll. Safe for concurrent use.
+// schedule, wrapped in cron.Recover and cron.SkipIfStillRunning. A job
+// only records a request with the poll runner. A reload adds and removes
+// entries; an entry whose schedule did not change is kept with its next run
+// time, so a reload neither loses nor doubles a poll. Safe for concurrent
+// use.
 type scheduler struct {
-	c   *cron.Cron
-	run func(feeds []string)
+	c       *cron.Cron
+	request func(feeds []string)
 
 	mu      sync.Mutex
 	entries map[string]cron.EntryID // by schedule
 	groups  map[string][]string     // feeds by schedule; nil: every feed
 }
 
-func newScheduler(log *slog.Logger, run func(feeds []string)) *scheduler {
+func newScheduler(log *slog.Logger, request func(feeds []string)) *scheduler {
 	logger := cronLogger{log}
 	c := cron.New(cron.WithParser(config.CronParser), cron.WithLogger(logger),
 		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
-	return &scheduler{c: c, run: run, entries: map[string]cron.EntryID{}}
+	return &scheduler{c: c, request: request, entries: map[string]cron.EntryID{}}
 }
 
-// set makes the scheduler poll groups: for each schedule, the feeds it
+// set makes the scheduler ask for groups: for each schedule, the feeds it
 // polls (nil: every feed). When a schedule does not parse nothing changes.
 func (s *scheduler) set(groups map[string][]string) error {
 	parsed := make(map[string]cron.Schedule, len(groups))
@@ -65,13 +66,13 @@ func (s *scheduler) set(groups map[string][]string) error {
 	return nil
 }
 
-// fire runs the poll of one schedule with the feeds it has now.
+// fire asks for the poll of one schedule with the feeds it has now.
 func (s *scheduler) fire(spec string) {
 	s.mu.Lock()
 	feeds, ok := s.groups[spec]
 	s.mu.Unlock()
 	if ok {
-		s.run(feeds)
+		s.request(feeds)
 	}
 }
 
@@ -104,80 +105,23 @@ func feedsBySchedule(cfg *config.Config) map[string][]string {
 	return m
 }
 
-// startPoll polls now, outside the scheduler (at start and after a
-// reload added feeds); shutdown waits for it.
-func (d *daemon) startPoll(feeds []string) {
-	if !d.enter() {
-		return
-	}
-	go func() {
-		defer d.polls.Done()
-		d.pollHeld(feeds)
-	}()
-}
-
-// poll polls feeds (nil: every feed) unless shutdown has begun; the
-// scheduler calls it.
-func (d *daemon) poll(feeds []string) {
-	if !d.enter() {
-		return
-	}
-	defer d.polls.Done()
-	d.pollHeld(feeds)
-}
-
-// pollHeld runs one poll of the feeds that no running poll holds, so that
-// a slow poll is never overlapped, whoever started it. A panic ends this
-// poll only: it is logged and counted, and the daemon goes on.
-func (d *daemon) pollHeld(feeds []string) {
-	claimed := d.claim(feeds)
-	if len(claimed) == 0 {
-		d.app.log.Info("poll skipped: the previous poll of these feeds is still running")
-		d.met.cycles.WithLabelValues("skipped").Inc()
-		return
-	}
-	defer d.release(claimed)
+// poll runs one poll of feeds (nil: every feed) with the settings in force
+// and publishes the result; with publishOnly it only publishes. The runner
+// calls it, one at a time. A panic ends this poll only: it is logged and
+// counted, and the daemon goes on.
+func (d *daemon) poll(ctx context.Context, feeds []string, publishOnly bool) {
+	cur := d.cur.Load()
 	defer func() {
 		if v := recover(); v != nil {
 			d.app.log.Error("panic in poll", "panic", v, "stack", string(debug.Stack()))
 			d.met.cycles.WithLabelValues("panic").Inc()
 		}
 	}()
-	d.pollOnce(claimed)
-}
-
-// claim marks the free ones of feeds (nil: every configured feed) as held
-// and returns them.
-func (d *daemon) claim(feeds []string) []string {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if feeds == nil {
-		for _, f := range d.cfg.Feeds {
-			feeds = append(feeds, f.Name)
-		}
+	if publishOnly {
+		d.publish(context.WithoutCancel(ctx), cur)
+		return
 	}
-	var free []string
-	for _, f := range feeds {
-		if !d.inflight[f] {
-			d.inflight[f] = true
-			free = append(free, f)
-		}
-	}
-	return free
-}
-
-func (d *daemon) release(feeds []string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, f := range feeds {
-		delete(d.inflight, f)
-	}
-}
-
-// pollOnce runs one poll through the pipeline, publishes the result, and
-// then logs "poll done".
-func (d *daemon) pollOnce(feeds []string) {
-	rep, err := d.app.pipe.Poll(d.pollCtx, pipeline.PollOptions{Feeds: feeds})
+	rep, err := d.app.pipe.Poll(ctx, cur.pipe, pipeline.PollOptions{Feeds: feeds})
 	result := "ok"
 	if err != nil {
 		result = "error"
@@ -187,7 +131,7 @@ func (d *daemon) pollOnce(feeds []string) {
 		d.met.observePoll(rep)
 	}
 	d.met.cycles.WithLabelValues(result).Inc()
-	d.publish(context.Background())
+	d.publish(context.WithoutCancel(ctx), cur)
 	if err == nil {
 		d.ready.Store(true)
 	}
@@ -196,49 +140,20 @@ func (d *daemon) pollOnce(feeds []string) {
 	}
 }
 
-// publish renders the stories the store holds now into the output server
-// and the configured files.
-func (d *daemon) publish(ctx context.Context) {
-	d.pubMu.Lock()
-	defer d.pubMu.Unlock()
-	d.mu.Lock()
-	cfg := d.cfg
-	d.mu.Unlock()
-	q := store.Query{Limit: cfg.Output.MaxItems}
-	if hasTags(cfg) {
-		q.Limit = 0 // tag feeds need more than the newest stories of all
-	}
-	stories, err := d.app.pipe.Stories(ctx, q)
+// publish renders what the store holds now into the output server and,
+// when it changed, the configured files.
+func (d *daemon) publish(ctx context.Context, cur *current) {
+	in, docs, err := d.app.pipe.Publish(ctx, cur.pipe, cur.out)
 	if err != nil {
-		d.app.log.Error("read stories", "err", err)
+		d.app.log.Error("publish", "err", err)
 		return
 	}
-	states, err := d.app.store.FeedStates(ctx)
-	if err != nil {
-		d.app.log.Error("read feed states", "err", err)
-		return
-	}
-	ordered := orderStates(cfg, states)
-	d.met.observeState(ordered, stories)
-	changed, err := d.out.Update(stories, ordered)
-	if err != nil {
-		d.app.log.Error("render output", "err", err)
-		return
-	}
-	if changed && len(cfg.Output.Files) > 0 {
-		if err := writeFiles(cfg, stories); err != nil {
+	d.met.observeState(in.Feeds, in.Stories)
+	if d.out.Update(docs) && len(cur.cfg.Output.Files) > 0 {
+		if err := output.WriteFiles(cur.cfg.Output.Files, docs); err != nil {
 			d.app.log.Error("write output files", "err", err)
 		}
 	}
-}
-
-func hasTags(cfg *config.Config) bool {
-	for _, f := range cfg.Feeds {
-		if len(f.Tags) > 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // pollInterval estimates the time between two runs of a schedule, for

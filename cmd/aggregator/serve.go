@@ -8,13 +8,13 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/wirestory/aggregator/config"
 	"github.com/wirestory/aggregator/output"
+	"github.com/wirestory/aggregator/pipeline"
 )
 
 // drainTimeout bounds how long shutdown waits for HTTP requests in flight.
@@ -52,9 +52,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return d.run(ctx, ln, sigs)
 }
 
-// daemon is the running service: HTTP server, scheduler, polls and
-// signals. It owns every goroutine it starts and waits for each before run
-// returns; the caller closes the store afterwards.
+// current is the daemon's settings in force: one immutable value per
+// config, swapped whole by a reload.
+type current struct {
+	cfg  *config.Config
+	pipe *pipeline.Settings
+	out  output.Options
+}
+
+// daemon is the running service: HTTP server, scheduler, the poll runner
+// and signals. It owns every goroutine it starts and waits for each before
+// run returns; the caller closes the store afterwards.
 type daemon struct {
 	app    *app
 	cf     *configFlags
@@ -63,47 +71,57 @@ type daemon struct {
 	met    *metrics
 	notify *notifier
 	sched  *scheduler
+	polls  *runner
+	cur    atomic.Pointer[current]
 
 	ready    atomic.Bool // a poll has finished
 	stopping atomic.Bool // shutdown has begun
-
-	pollCtx    context.Context // polls run in it; cancelled when the grace period ends
-	cancelPoll context.CancelFunc
-
-	mu       sync.Mutex // guards the fields below
-	cfg      *config.Config
-	inflight map[string]bool // feeds that a running poll holds
-	closing  bool            // set at shutdown: no poll may start
-	polls    sync.WaitGroup  // running polls; Add only under mu while !closing
-
-	pubMu sync.Mutex // serialises publish, so an older rendering never replaces a newer one
 }
 
 func newDaemon(a *app, cf *configFlags, grace time.Duration, n *notifier) (*daemon, error) {
-	d := &daemon{app: a, cf: cf, grace: grace, cfg: a.cfg, met: newMetrics(), notify: n, inflight: map[string]bool{}}
-	d.pollCtx, d.cancelPoll = context.WithCancel(context.Background())
-	d.out = output.NewServer(d.outputOptions(a.cfg))
-	d.sched = newScheduler(a.log, d.poll)
+	d := &daemon{app: a, cf: cf, grace: grace, met: newMetrics(), notify: n}
+	cur := d.currentOf(a.cfg, nil)
+	d.cur.Store(cur)
+	d.out = output.NewServer(cur.out)
+	d.polls = newRunner(d.poll)
+	d.sched = newScheduler(a.log, d.polls.request)
 	if err := d.sched.set(feedsBySchedule(a.cfg)); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
+// currentOf builds the settings of cfg; the fetcher of old is kept when
+// the fetch options did not change, so that per-host spacing carries on.
+func (d *daemon) currentOf(cfg *config.Config, old *current) *current {
+	var f pipeline.Fetcher
+	if old != nil && fetchOptions(cfg) == fetchOptions(old.cfg) {
+		f = old.pipe.Fetcher
+	} else {
+		f = d.app.fetcherFor(cfg)
+	}
+	out := outputOptions(cfg, pollInterval(cfg.Schedule), d.outputError)
+	out.Observe = d.met.observeOutput
+	return &current{cfg: cfg, pipe: settingsOf(cfg, f), out: out}
+}
+
 func (d *daemon) outputError(err error) { d.app.log.Warn("output", "err", err) }
 
-// run serves on ln, signals readiness, polls once, then polls on the
-// schedule until a termination signal or the end of ctx, and shuts down
-// in order: scheduler and polls, HTTP, watchdog. SIGHUP reloads the config.
+// run serves on ln, publishes what the store holds, signals readiness,
+// polls once, then polls on the schedule until a termination signal or the
+// end of ctx, and shuts down in order: scheduler and polls, HTTP,
+// watchdog. SIGHUP reloads the config.
 func (d *daemon) run(ctx context.Context, ln net.Listener, sigs <-chan os.Signal) error {
 	srv := &http.Server{Handler: d.routes(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	d.app.log.Info("serving", "addr", ln.Addr().String(), "feeds", len(d.cfg.Feeds), "schedule", d.cfg.Schedule, "store", d.cfg.Store)
-	d.publish(ctx) // serve what the store already has
+	cur := d.cur.Load()
+	d.app.log.Info("serving", "addr", ln.Addr().String(), "feeds", len(cur.cfg.Feeds), "schedule", cur.cfg.Schedule, "store", cur.cfg.Store)
+	d.publish(ctx, cur) // serve what the store already has
 	d.notifyState("READY=1")
 	stopWatchdog := d.startWatchdog()
-	d.startPoll(nil)
+	d.polls.start()
+	d.polls.request(nil)
 	d.sched.start()
 	serverDone, err := d.wait(ctx, sigs, served)
 	d.shutdown(srv)
@@ -122,7 +140,7 @@ func (d *daemon) wait(ctx context.Context, sigs <-chan os.Signal, served <-chan 
 		select {
 		case sig := <-sigs:
 			if sig == syscall.SIGHUP {
-				d.reload(ctx)
+				d.reload()
 				continue
 			}
 			d.app.log.Info("shutting down", "signal", sig.String())
@@ -136,13 +154,17 @@ func (d *daemon) wait(ctx context.Context, sigs <-chan os.Signal, served <-chan 
 	}
 }
 
-// shutdown stops the scheduler and the polls (see stopPolls), then
-// drains the HTTP connections: feeds are served until the last poll has
-// been published.
+// shutdown stops the scheduler and the poll runner (a poll still running
+// at the end of the grace period is cancelled: what it fetched is stored,
+// the rest is fetched again at the next start), then drains the HTTP
+// connections: feeds are served until the last poll has been published.
 func (d *daemon) shutdown(srv *http.Server) {
 	d.stopping.Store(true)
 	d.notifyState("STOPPING=1")
-	d.stopPolls()
+	<-d.sched.stop().Done()
+	if !d.polls.stop(d.grace) {
+		d.app.log.Warn("poll still running at the end of the grace period: cancelled it", "grace", d.grace)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
 	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -151,45 +173,6 @@ func (d *daemon) shutdown(srv *http.Server) {
 	}
 	d.out.Close()
 	d.app.log.Info("stopped")
-}
-
-// stopPolls stops the scheduler, forbids new polls and waits for the
-// running ones; a poll still running at the end of the grace period is
-// cancelled (its feeds' results are then not stored, and they are fetched
-// again at the next start) and waited for.
-func (d *daemon) stopPolls() {
-	cronDone := d.sched.stop()
-	d.mu.Lock()
-	d.closing = true
-	d.mu.Unlock()
-	idle := make(chan struct{})
-	go func() {
-		<-cronDone.Done()
-		d.polls.Wait()
-		close(idle)
-	}()
-	grace := time.NewTimer(d.grace)
-	defer grace.Stop()
-	select {
-	case <-idle:
-	case <-grace.C:
-		d.app.log.Warn("poll still running at the end of the grace period: cancelling it", "grace", d.grace)
-		d.cancelPoll()
-		<-idle
-	}
-	d.cancelPoll()
-}
-
-// enter registers a poll that is about to run, unless shutdown has begun;
-// the caller calls d.polls.Done when it returns true.
-func (d *daemon) enter() bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.closing {
-		return false
-	}
-	d.polls.Add(1)
-	return true
 }
 
 // notifyState sends a state to systemd, logging a failure.

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wirestory/aggregator/news"
 	"github.com/wirestory/aggregator/store"
 )
 
@@ -240,7 +241,7 @@ func checkStore(t *testing.T, path string, perFeed map[string]int) {
 	if st.Items != want {
 		t.Errorf("store holds %d items, want %d", st.Items, want)
 	}
-	all, err := db.Stories(ctx, store.Query{})
+	all, err := db.Stories(ctx, news.StoryQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +282,7 @@ func TestServeGraceCancelsPoll(t *testing.T) {
 	if code := c.wait(t); code != 0 {
 		t.Fatalf("exit status %d, want 0", code)
 	}
-	c.logs.wait(t, 0, "the cancellation to be logged", contains("cancelling it"))
+	c.logs.wait(t, 0, "the cancellation to be logged", contains("cancelled it"))
 	fs.hits.wait(t, 0, "the held request to be cancelled", equals("/a.rss cancelled"))
 	checkStore(t, db, map[string]int{})
 }

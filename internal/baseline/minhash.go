@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/wirestory/aggregator/dedupe"
+	"github.com/wirestory/aggregator/news"
 )
 
 const (
@@ -59,12 +60,12 @@ func (m *MinHash) Signature(html string) *[perms]uint64 {
 }
 
 // Learn does nothing: the baseline has no furniture model.
-func (m *MinHash) Learn(string, []string) {}
+func (m *MinHash) Learn(string, []news.Item) {}
 
 // Add places doc in the story of its best LSH candidate at or above the
 // threshold, else in a new story.
-func (m *MinHash) Add(doc dedupe.Doc, newStoryID string) dedupe.Decision {
-	sig := m.Signature(doc.HTML)
+func (m *MinHash) Add(id string, doc news.Item, newStoryID string) dedupe.Decision {
+	sig := m.Signature(doc.Body())
 	best, bestJ := "", 0.0
 	seen := map[string]bool{}
 	for b := 0; b < mhBands; b++ {
@@ -82,7 +83,7 @@ func (m *MinHash) Add(doc dedupe.Doc, newStoryID string) dedupe.Decision {
 	if best != "" {
 		story = m.of[best]
 	}
-	m.insert(doc.ID, sig, story)
+	m.insert(id, sig, story)
 	return newDecision(story, newStoryID, best, fmt.Sprintf("minhash estimate %.2f", bestJ))
 }
 
@@ -96,14 +97,14 @@ func (m *MinHash) insert(id string, sig *[perms]uint64, story string) {
 }
 
 // Join places doc in storyID.
-func (m *MinHash) Join(doc dedupe.Doc, storyID string) {
-	m.insert(doc.ID, m.Signature(doc.HTML), storyID)
+func (m *MinHash) Join(id string, doc news.Item, storyID string) {
+	m.insert(id, m.Signature(doc.Body()), storyID)
 }
 
 // Update replaces the signature of a known doc (its old band entries stay).
-func (m *MinHash) Update(doc dedupe.Doc) {
-	if st, ok := m.of[doc.ID]; ok {
-		m.insert(doc.ID, m.Signature(doc.HTML), st)
+func (m *MinHash) Update(id string, doc news.Item) {
+	if st, ok := m.of[id]; ok {
+		m.insert(id, m.Signature(doc.Body()), st)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/wirestory/aggregator/dedupe"
+	"github.com/wirestory/aggregator/news"
 )
 
 // Title groups documents by title word Jaccard similarity, as many readers
@@ -29,10 +30,10 @@ func titleSet(t string) map[string]bool {
 }
 
 // Learn does nothing.
-func (t *Title) Learn(string, []string) {}
+func (t *Title) Learn(string, []news.Item) {}
 
 // Add places doc with the most similar earlier title, else in a new story.
-func (t *Title) Add(doc dedupe.Doc, newStoryID string) dedupe.Decision {
+func (t *Title) Add(id string, doc news.Item, newStoryID string) dedupe.Decision {
 	set := titleSet(doc.Title)
 	best, bestJ := "", 0.0
 	for _, id := range t.order {
@@ -53,22 +54,22 @@ func (t *Title) Add(doc dedupe.Doc, newStoryID string) dedupe.Decision {
 	if best != "" {
 		story = t.of[best]
 	}
-	t.Join(doc, story)
+	t.Join(id, doc, story)
 	return newDecision(story, newStoryID, best, fmt.Sprintf("title jaccard %.2f", bestJ))
 }
 
 // Join places doc in storyID.
-func (t *Title) Join(doc dedupe.Doc, storyID string) {
-	if _, ok := t.titles[doc.ID]; !ok {
-		t.order = append(t.order, doc.ID)
+func (t *Title) Join(id string, doc news.Item, storyID string) {
+	if _, ok := t.titles[id]; !ok {
+		t.order = append(t.order, id)
 	}
-	t.titles[doc.ID] = titleSet(doc.Title)
-	t.put(doc.ID, storyID)
+	t.titles[id] = titleSet(doc.Title)
+	t.put(id, storyID)
 }
 
 // Update replaces the title of a known doc.
-func (t *Title) Update(doc dedupe.Doc) {
-	if st, ok := t.of[doc.ID]; ok {
-		t.Join(doc, st)
+func (t *Title) Update(id string, doc news.Item) {
+	if st, ok := t.of[id]; ok {
+		t.Join(id, doc, st)
 	}
 }

@@ -2,7 +2,6 @@ package eval
 
 import (
 	"testing"
-	"time"
 
 	"github.com/wirestory/aggregator/dedupe"
 	"github.com/wirestory/aggregator/demo"
@@ -32,7 +31,7 @@ func TestDemoGroups(t *testing.T) {
 	for link, story := range demo.Expected() {
 		c.Labels[Canon(link)] = story
 	}
-	ps := Run(c, dedupe.NewIndex(dedupe.Options{Window: 30 * 24 * time.Hour}))
+	ps := Run(c, NewOurs(dedupe.Options{}))
 	s := Evaluate(c, ps)
 	t.Log(s)
 	if s.Precision != 1 || s.Recall != 1 || s.Coverage != 1 {

@@ -1,12 +1,5 @@
 package eval
 
-import "github.com/wirestory/aggregator/dedupe"
-
-// Doc returns the dedupe document of a placement.
-func (p Placement) Doc() dedupe.Doc {
-	return dedupe.Doc{ID: p.ID, Feed: p.Item.Feed, Title: p.Item.Title, HTML: p.Item.Body(), Published: p.Item.Published}
-}
-
 // Errors returns up to max wrongly merged pairs (labelled apart, placed in
 // one story) and wrongly split pairs (labelled together, placed apart),
 // each the earlier placement first.

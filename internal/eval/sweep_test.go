@@ -17,10 +17,7 @@ func TestSweep(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, k := range []int{3, 4, 5} {
-			s := Evaluate(c, Run(c, dedupe.NewIndex(dedupe.Options{Shingle: k})))
-			t.Logf("%s k=%d %v", name, k, s)
-		}
+		t.Logf("%s ours %v", name, Evaluate(c, Run(c, NewOurs(dedupe.Options{}))))
 		t.Logf("%s minhash128 %v", name, Evaluate(c, Run(c, baseline.NewMinHash())))
 		t.Logf("%s title %v", name, Evaluate(c, Run(c, baseline.NewTitle())))
 	}

@@ -26,6 +26,7 @@ import (
 
 	_ "modernc.org/sqlite" // the driver of the integrity check
 
+	"github.com/wirestory/aggregator/news"
 	"github.com/wirestory/aggregator/store"
 )
 
@@ -399,7 +400,7 @@ func checkStore(t *testing.T, path string) map[string]string {
 	if err := rows.Close(); err != nil {
 		t.Fatal(err)
 	}
-	stories, err := db.Stories(ctx, store.Query{})
+	stories, err := db.Stories(ctx, news.StoryQuery{})
 	if err != nil {
 		t.Fatalf("Stories: %v", err)
 	}

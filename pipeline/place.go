@@ -1,0 +1,122 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/wirestory/aggregator/dedupe"
+	"github.com/wirestory/aggregator/news"
+)
+
+// placeBatch is how many inbox items the placer takes, places and records
+// at once.
+const placeBatch = 1000
+
+// Place puts the items waiting in the store's inbox in their stories, in
+// the inbox's order (publish time, then item id), whoever fetched them: a
+// changed item's fingerprint is updated in its story; a new item joins the
+// story of a placed item with its canonical link, else the story the index
+// finds for it, else founds its own. Merged items are counted in rep (nil:
+// not counted). When the store fails to record a placement the index is
+// dropped, to be rebuilt from the store, and the items stay in the inbox
+// for the next call.
+func (p *Pipeline) Place(ctx context.Context, s *Settings, rep *Report) error {
+	now := p.now().UTC()
+	if err := p.ready(ctx, s, now); err != nil {
+		return fmt.Errorf("place: %w", err)
+	}
+	pl := placer{p: p, byLink: make(map[string]string), feeds: make(map[string]*FeedReport)}
+	if rep != nil {
+		for i := range rep.Feeds {
+			pl.feeds[rep.Feeds[i].Name] = &rep.Feeds[i]
+		}
+	}
+	for {
+		us, err := p.store.Unplaced(ctx, placeBatch)
+		if err != nil {
+			return fmt.Errorf("place: %w", err)
+		}
+		if len(us) == 0 {
+			return nil
+		}
+		if err := pl.linked(ctx, us); err != nil {
+			return fmt.Errorf("place: %w", err)
+		}
+		ps := make([]news.Placement, len(us))
+		for i := range us {
+			ps[i] = pl.place(&us[i])
+		}
+		if err := p.store.Place(ctx, ps, now); err != nil {
+			p.index = nil
+			return fmt.Errorf("place: %w", err)
+		}
+		if len(us) < placeBatch {
+			return nil
+		}
+	}
+}
+
+// placer is one pass of Place.
+type placer struct {
+	p      *Pipeline
+	byLink map[string]string      // canonical link → story, of placed items
+	feeds  map[string]*FeedReport // the report's feeds, by name
+}
+
+// linked adds to byLink the stories of the placed items that share a
+// canonical link with the new items of us (exact cross-feed duplicates).
+func (pl *placer) linked(ctx context.Context, us []news.Unplaced) error {
+	var links []string
+	for i := range us {
+		if l := us[i].CanonicalLink; l != "" && !us[i].Changed && pl.byLink[l] == "" {
+			links = append(links, l)
+		}
+	}
+	if len(links) == 0 {
+		return nil
+	}
+	found, err := pl.p.store.StoriesByLink(ctx, links)
+	if err != nil {
+		return fmt.Errorf("look up canonical links: %w", err)
+	}
+	for l, sid := range found {
+		pl.byLink[l] = sid
+	}
+	return nil
+}
+
+// place places one inbox item and returns where it went.
+func (pl *placer) place(u *news.Unplaced) news.Placement {
+	ix, log := pl.p.index, pl.p.log
+	stay := news.Placement{ID: u.ID, StoryID: u.StoryID}
+	prep, err := dedupe.ParsePrepared(u.Prepared)
+	if err != nil {
+		log.Warn("dedupe: unreadable inbox entry; the item stays in a story of its own", "item", u.ID, "err", err)
+		return stay
+	}
+	d := dedupe.Doc{ID: u.ID, Feed: u.Feed, Published: u.Published}
+	if u.Changed {
+		ix.Update(d, &prep)
+		return stay
+	}
+	if sid := pl.byLink[u.CanonicalLink]; sid != "" && u.CanonicalLink != "" {
+		ix.Join(d, &prep, sid)
+		pl.merged(u.Feed)
+		return news.Placement{ID: u.ID, StoryID: sid}
+	}
+	dec := ix.Add(d, &prep, u.StoryID)
+	if !dec.New {
+		pl.merged(u.Feed)
+	}
+	if u.CanonicalLink != "" {
+		pl.byLink[u.CanonicalLink] = dec.StoryID
+	}
+	log.Debug("placed item", "feed", u.Feed, "item", u.ID, "story", dec.StoryID, "new", dec.New, "reason", dec.Reason)
+	return news.Placement{ID: u.ID, StoryID: dec.StoryID}
+}
+
+func (pl *placer) merged(feed string) {
+	if fr := pl.feeds[feed]; fr != nil {
+		fr.Merged++
+	}
+}
