@@ -30,6 +30,7 @@ func connect(t *testing.T, dsn string) *pgxpool.Pool {
 }
 
 func TestSharedClusterSettings(t *testing.T) {
+	t.Parallel()
 	pool := connect(t, pgtest.NewDatabase(t))
 	ctx := context.Background()
 	want := map[string]string{
@@ -60,6 +61,7 @@ func TestSharedClusterSettings(t *testing.T) {
 }
 
 func TestTwoDatabasesAreApart(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a, b := pgtest.NewDatabase(t), pgtest.NewDatabase(t)
 	if a == b {
@@ -81,6 +83,7 @@ func TestTwoDatabasesAreApart(t *testing.T) {
 }
 
 func TestDatabaseFromTemplate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c := pgtest.Shared(t)
 	tmpl := pgtest.DatabaseName(t)
@@ -108,6 +111,7 @@ func TestDatabaseFromTemplate(t *testing.T) {
 // TestChildProcessEnv runs psql as a child process with Env, as an
 // end-to-end test runs aggregator serve.
 func TestChildProcessEnv(t *testing.T) {
+	t.Parallel()
 	c := pgtest.Shared(t)
 	dsn := pgtest.NewDatabase(t)
 	dbname := dsn[strings.LastIndex(dsn, "/")+1 : strings.Index(dsn, "?")]

@@ -47,6 +47,7 @@ func TestNoBinaries(t *testing.T) {
 // TestSweepStale: the cluster of a test binary that died is stopped and
 // removed by the next start; a live owner's cluster is left alone.
 func TestSweepStale(t *testing.T) {
+	t.Parallel()
 	dead, live := startCluster(t), startCluster(t)
 	defer live.Close()
 	cmd := exec.Command("true")

@@ -25,6 +25,7 @@ func queryAfterRestart(t *testing.T, pool *pgxpool.Pool, sql string, dest ...any
 }
 
 func TestRestartAndCrashKeepData(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c := pgtest.NewCluster(t, pgtest.Options{SyncCommit: true})
 	if err := c.CreateDatabase(ctx, "kept", ""); err != nil {
