@@ -3,11 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
-	"github.com/wirestory/aggregator/news"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/wirestory/aggregator/news"
 )
 
 // storyBatch is batch n of a writer that founds one story of k members per

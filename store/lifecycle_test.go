@@ -4,14 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"github.com/wirestory/aggregator/news"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/wirestory/aggregator/news"
 )
 
 // TestMigrationFixtureIsFirstMigration keeps migration 1 frozen: databases
@@ -198,5 +201,34 @@ func TestOpenNamesTheCause(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "no such file or directory") {
 		t.Fatalf("error does not name the path and the cause: %v", err)
+	}
+}
+
+// TestConcurrentCreate: processes that create one new database at once all
+// open it (a lost race to switch the new file to WAL used to fail with
+// "migrate: database is locked"). Connections of one process contend for
+// SQLite's locks as those of several processes do.
+func TestConcurrentCreate(t *testing.T) {
+	for round := range 20 {
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("new%d.db", round))
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			wg.Go(func() {
+				db, err := Open(context.Background(), path)
+				if err == nil {
+					err = db.Close()
+				}
+				errs[i] = err
+			})
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		ms, _ := migrations()
+		if v := userVersion(t, path); v != len(ms) {
+			t.Fatalf("round %d: schema version %d, want %d", round, v, len(ms))
+		}
 	}
 }

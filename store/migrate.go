@@ -4,9 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
+	"time"
+
+	"modernc.org/sqlite"
 )
 
 // migrationFiles holds the schema as numbered SQL files; file N (1-based,
@@ -52,12 +56,37 @@ func migrate(ctx context.Context, c *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("read migrations: %w", err)
 	}
-	for {
+	deadline := time.Now().Add(busyTimeout)
+	for wait := 5 * time.Millisecond; ; {
 		done, err := migrateOne(ctx, c, ms)
-		if err != nil || done {
+		switch {
+		case err == nil && done:
+			return nil
+		case err == nil:
+			continue
+		case !isBusy(err) || time.Now().After(deadline):
 			return err
 		}
+		// Two processes creating one database at once: the connection
+		// of the one that lost the race to switch the new file to WAL
+		// reports SQLITE_BUSY without waiting for the busy timeout. The
+		// other has the write lock now; try again once it is done.
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 200*time.Millisecond)
 	}
+}
+
+// sqliteBusy is SQLite's primary result code SQLITE_BUSY.
+const sqliteBusy = 5
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqliteBusy
 }
 
 // migrateOne applies the next migration, if any, and reports whether the
