@@ -474,3 +474,33 @@ func TestStoreFailureKeepsFeedDue(t *testing.T) {
 		t.Errorf("the next plain poll did not fetch the feed again: %+v", rep.Feeds[0])
 	}
 }
+
+// TestNoFalseRecordWarning: a poll of items spread over more than the
+// window, then a restart, rebuilds the window without a warning (every
+// item stored with a record; empty records of items whose analysis failed
+// are no corruption).
+func TestNoFalseRecordWarning(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	db := openStore(t, path)
+	f := newFake()
+	for i := range 6 {
+		at := t0.Add(-time.Duration(i) * 24 * time.Hour)
+		f.items["agency"] = append(f.items["agency"], item("agency", fmt.Sprint("a", i), fmt.Sprint("Story ", i), []string{harbour[i%4], orchard[i%3]}, at))
+	}
+	p := newPipeline(t, db, f, "agency")
+	p.set.Window = 48 * time.Hour
+	poll(t, p, false)
+	var logs strings.Builder
+	p2 := newPipeline(t, db, f, "agency")
+	p2.set.Window = 48 * time.Hour
+	p2.log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if err := p2.Place(context.Background(), p2.set, nil); err != nil {
+		t.Fatal(err)
+	}
+	if p2.index.Len() == 0 || p2.index.Len() == 6 {
+		t.Errorf("window holds %d items, want those of the last 48 hours", p2.index.Len())
+	}
+	if logs.Len() > 0 {
+		t.Errorf("warnings at restart:\n%s", logs.String())
+	}
+}

@@ -58,8 +58,10 @@ const readConns = 4
 // last committed state. The zero value is not usable; call Open.
 type DB struct {
 	path string
+	id   fileID  // the file opened, for CheckFile
 	w    *sql.DB // the single writer connection
 	r    *sql.DB // read-only pool
+	watchConn
 	// prepared are Apply's statements (writerSQL), prepared once on w.
 	prepared []*sql.Stmt
 }
@@ -94,9 +96,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	r.SetMaxOpenConns(readConns)
+	r.SetMaxOpenConns(readConns + 1) // one is DataVersion's
 	r.SetMaxIdleConns(readConns)
 	db.r = r
+	if db.id, err = statID(path); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -169,7 +175,7 @@ func dsn(path string, readOnly bool) string {
 func (db *DB) Close() error {
 	var errs []error
 	if db.r != nil {
-		errs = append(errs, db.r.Close())
+		errs = append(errs, db.closeWatch(), db.r.Close())
 	}
 	closeAll(db.prepared)
 	errs = append(errs, db.w.Close())

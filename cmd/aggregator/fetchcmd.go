@@ -9,6 +9,7 @@ import (
 
 	"github.com/wirestory/aggregator/output"
 	"github.com/wirestory/aggregator/pipeline"
+	"github.com/wirestory/aggregator/store"
 )
 
 // runFetch polls every feed once, ingests, dedupes and writes the merged
@@ -32,8 +33,13 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer a.close()
+	unlock, err := lockPolls(ctx, e, a)
+	if err != nil {
+		return err
+	}
 	settings := settingsOf(a.cfg, a.fetcherFor(a.cfg))
 	rep, err := a.pipe.Poll(ctx, settings, pipeline.PollOptions{Force: *force})
+	unlock()
 	if err != nil {
 		return err
 	}
@@ -58,6 +64,17 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 		return errors.New("no feed could be fetched")
 	}
 	return nil
+}
+
+// lockPolls takes the store's poll lock, saying so when it waits for
+// another process (a daemon or another fetch) to finish its poll.
+func lockPolls(ctx context.Context, e *env, a *app) (unlock func(), err error) {
+	unlock, err = a.store.TryLockPolls()
+	if errors.Is(err, store.ErrBusy) {
+		fmt.Fprintf(e.stderr, "another process is polling %s: waiting for it to finish\n", a.cfg.Store)
+		unlock, err = a.store.LockPolls(ctx)
+	}
+	return unlock, err
 }
 
 func validFormat(f string) bool {

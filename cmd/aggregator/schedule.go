@@ -121,6 +121,16 @@ func (d *daemon) poll(ctx context.Context, feeds []string, publishOnly bool) {
 		d.publish(context.WithoutCancel(ctx), cur)
 		return
 	}
+	if err := d.app.store.CheckFile(); err != nil {
+		d.fail(err)
+		return
+	}
+	unlock, err := d.app.store.LockPolls(ctx)
+	if err != nil {
+		d.app.log.Error("poll", "err", err)
+		return
+	}
+	defer unlock()
 	rep, err := d.app.pipe.Poll(ctx, cur.pipe, pipeline.PollOptions{Feeds: feeds})
 	result := "ok"
 	if err != nil {
@@ -149,11 +159,14 @@ func (d *daemon) publish(ctx context.Context, cur *current) {
 		return
 	}
 	d.met.observeState(in.Feeds, in.Stories)
-	if d.out.Update(docs) && len(cur.cfg.Output.Files) > 0 {
+	d.published.Store(d.version(ctx))
+	changed := d.out.Update(docs)
+	if changed && len(cur.cfg.Output.Files) > 0 {
 		if err := output.WriteFiles(cur.cfg.Output.Files, docs); err != nil {
 			d.app.log.Error("write output files", "err", err)
 		}
 	}
+	d.app.log.Debug("published", "stories", len(in.Stories), "changed", changed)
 }
 
 // pollInterval estimates the time between two runs of a schedule, for

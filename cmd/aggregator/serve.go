@@ -74,12 +74,14 @@ type daemon struct {
 	polls  *runner
 	cur    atomic.Pointer[current]
 
-	ready    atomic.Bool // a poll has finished
-	stopping atomic.Bool // shutdown has begun
+	ready     atomic.Bool  // a poll has finished
+	stopping  atomic.Bool  // shutdown has begun
+	published atomic.Int64 // the store's data version when last published
+	fatal     chan error   // an error that ends the daemon (capacity 1)
 }
 
 func newDaemon(a *app, cf *configFlags, grace time.Duration, n *notifier) (*daemon, error) {
-	d := &daemon{app: a, cf: cf, grace: grace, met: newMetrics(), notify: n}
+	d := &daemon{app: a, cf: cf, grace: grace, met: newMetrics(), notify: n, fatal: make(chan error, 1)}
 	cur := d.currentOf(a.cfg, nil)
 	d.cur.Store(cur)
 	d.out = output.NewServer(cur.out)
@@ -120,6 +122,7 @@ func (d *daemon) run(ctx context.Context, ln net.Listener, sigs <-chan os.Signal
 	d.publish(ctx, cur) // serve what the store already has
 	d.notifyState("READY=1")
 	stopWatchdog := d.startWatchdog()
+	stopWatching := d.watchStore()
 	d.polls.start()
 	d.polls.request(nil)
 	d.sched.start()
@@ -128,6 +131,7 @@ func (d *daemon) run(ctx context.Context, ln net.Listener, sigs <-chan os.Signal
 	if !serverDone {
 		<-served // http.ErrServerClosed
 	}
+	stopWatching()
 	stopWatchdog()
 	return err
 }
@@ -150,6 +154,9 @@ func (d *daemon) wait(ctx context.Context, sigs <-chan os.Signal, served <-chan 
 			return false, nil
 		case err := <-served:
 			return true, fmt.Errorf("http server: %w", err)
+		case err := <-d.fatal:
+			d.app.log.Error("shutting down", "err", err)
+			return false, err
 		}
 	}
 }
