@@ -21,7 +21,7 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 	var cf configFlags
 	cf.register(fs, true)
 	format := fs.String("format", "rss", "output format: rss, atom or json")
-	out := fs.String("output", "", "write the merged feed to this `file` (default: standard output)")
+	out := fs.String("output", "", "write the merged feed to this `file` (default or -: standard output)")
 	force := fs.Bool("force", false, "poll every feed now, even one whose server asked us to wait")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -68,9 +68,10 @@ func validFormat(f string) bool {
 	return false
 }
 
-// writeOutput renders the stories to path (atomically) or to w.
+// writeOutput renders the stories to path (see output.WriteFiles), or to w
+// when path is empty or "-".
 func writeOutput(w io.Writer, path, format string, stories []news.Story, opts output.Options) error {
-	if path != "" {
+	if path != "" && path != "-" {
 		abs, err := filepath.Abs(path)
 		if err != nil {
 			return err
