@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"encoding/xml"
 	"io"
 	"os"
 	"os/exec"
@@ -212,5 +214,59 @@ func assertLinkTo(t *testing.T, link, target, want string) {
 	b, err := os.ReadFile(target)
 	if err != nil || !strings.Contains(string(b), want) {
 		t.Errorf("the link's target %s lacks %q (%v): %.200s", target, want, err, b)
+	}
+}
+
+// TestFetchEntryDates: each entry of the merged Atom and JSON feeds is
+// dated by its news, not by the run that stored it: no two entries of a
+// feed of distinct items share atom:updated (what the W3C validator warns
+// about), and a one-member story's updated time is its item's (issue 19
+// #3).
+func TestFetchEntryDates(t *testing.T) {
+	dir := t.TempDir()
+	cfg := fileFeedConfig(t, dir, "")
+	var out bytes.Buffer
+	if code, stderr := runBin(t, dir, &out, "fetch", "--config", cfg, "--format", "atom"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var atom struct {
+		Entries []struct {
+			Published string `xml:"published"`
+			Updated   string `xml:"updated"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(out.Bytes(), &atom); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, e := range atom.Entries {
+		if seen[e.Updated] {
+			t.Errorf("two entries with the same atom:updated %s:\n%s", e.Updated, out.String())
+		}
+		seen[e.Updated] = true
+		if e.Updated != e.Published {
+			t.Errorf("atom:updated %s, want the item's own time %s", e.Updated, e.Published)
+		}
+	}
+	if len(atom.Entries) != 2 {
+		t.Errorf("%d entries, want 2", len(atom.Entries))
+	}
+	out.Reset()
+	if code, stderr := runBin(t, dir, &out, "fetch", "--config", cfg, "--format", "json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var jf struct {
+		Items []struct {
+			Published string `json:"date_published"`
+			Modified  string `json:"date_modified"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &jf); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range jf.Items {
+		if it.Modified != it.Published {
+			t.Errorf("date_modified %s, want the item's own time %s", it.Modified, it.Published)
+		}
 	}
 }
