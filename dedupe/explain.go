@@ -3,6 +3,7 @@ package dedupe
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Explanation is the comparison of two documents as Add would make it,
@@ -62,7 +63,11 @@ func (ix *Index) contentText(d Doc) string {
 	}
 	t := strings.Join(parts, " ¶ ")
 	if len(t) > 300 {
-		t = t[:300] + "…"
+		cut := 300
+		for cut > 0 && !utf8.RuneStart(t[cut]) {
+			cut--
+		}
+		t = t[:cut] + "…"
 	}
 	return t
 }
