@@ -3,7 +3,6 @@ package output
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,13 +13,10 @@ import (
 )
 
 // WriteFiles renders each format to its path; files maps a format ("rss",
-// "atom", "json") to a path. A regular file is replaced atomically: written
-// to a temporary file in the same directory, synced, then renamed over it,
-// so a reader sees the old file or the new one, never a part. A symbolic
-// link is followed and its target replaced (the link stays a link);
-// anything else (a character device such as /dev/null, a FIFO, a
-// descriptor such as /dev/stdout) is written to directly. Files are written
-// in format order and the first failure stops the rest.
+// "atom", "json") to a path. Each file is replaced atomically: written to a
+// temporary file in the same directory, synced, then renamed over the path,
+// so a reader sees the old file or the new one, never a part. Files are
+// written in format order and the first failure stops the rest.
 func WriteFiles(files map[string]string, stories []news.Story, opts Options) error {
 	entries := limit(newEntries(stories, opts.FeedTags), opts.MaxItems)
 	formats := make([]string, 0, len(files))
@@ -38,24 +34,26 @@ func WriteFiles(files map[string]string, stories []news.Story, opts Options) err
 		if err != nil {
 			return fmt.Errorf("write %s: %w", files[f], err)
 		}
-		if err := writeFile(files[f], b); err != nil {
+		if err := writeAtomic(files[f], b); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeFile writes data to path: atomically (writeAtomic) over a regular
-// file or where nothing is yet, following symbolic links to the file they
-// name; directly into anything else.
-func writeFile(path string, data []byte) error {
+// writeAtomic writes data to path: atomically (replaceFile) over a regular
+// file or where nothing is yet; a symbolic link is followed and the file it
+// names replaced, so the link stays a link. Anything else is written into
+// directly: a character device (/dev/null), a FIFO, a descriptor of the
+// process (/dev/stdout), for a rename would put a regular file in its place.
+func writeAtomic(path string, data []byte) error {
 	fi, err := os.Stat(path)
 	switch {
 	case err == nil && fi.IsDir():
 		return fmt.Errorf("write %s: is a directory", path)
 	case err == nil && !fi.Mode().IsRegular():
 		return writeDirect(path, data)
-	case err != nil && !errors.Is(err, fs.ErrNotExist):
+	case err != nil && !errors.Is(err, os.ErrNotExist):
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	target, descriptor, err := resolveLinks(path)
@@ -65,7 +63,7 @@ func writeFile(path string, data []byte) error {
 	if descriptor {
 		return writeDirect(path, data)
 	}
-	return writeAtomic(target, data)
+	return replaceFile(target, data)
 }
 
 // maxLinks bounds the symbolic links followed for one path, as the
@@ -83,7 +81,7 @@ func resolveLinks(path string) (target string, descriptor bool, err error) {
 			return path, true, nil
 		}
 		fi, err := os.Lstat(path)
-		if errors.Is(err, fs.ErrNotExist) || (err == nil && fi.Mode()&fs.ModeSymlink == 0) {
+		if errors.Is(err, os.ErrNotExist) || (err == nil && fi.Mode()&os.ModeSymlink == 0) {
 			return path, false, nil
 		}
 		if err != nil {
@@ -122,11 +120,11 @@ func writeDirect(path string, data []byte) error {
 	return nil
 }
 
-// writeAtomic replaces the regular file path, or creates it, with data
+// replaceFile replaces the regular file path, or creates it, with data
 // through a synced temporary file in its directory. A file replaced keeps
 // its permissions; a new one gets 0644.
-func writeAtomic(path string, data []byte) (err error) {
-	mode := fs.FileMode(0o644)
+func replaceFile(path string, data []byte) (err error) {
+	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
 	}

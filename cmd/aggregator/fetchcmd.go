@@ -29,6 +29,9 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 	if !validFormat(*format) {
 		return &exitError{code: 2, err: fmt.Errorf("unknown format %q: want rss, atom or json", *format)}
 	}
+	if *out == "-" {
+		*out = "" // standard output
+	}
 	a, err := openApp(ctx, e, &cf)
 	if err != nil {
 		return err
@@ -68,10 +71,9 @@ func validFormat(f string) bool {
 	return false
 }
 
-// writeOutput renders the stories to path (see output.WriteFiles), or to w
-// when path is empty or "-".
+// writeOutput renders the stories to path (atomically) or to w.
 func writeOutput(w io.Writer, path, format string, stories []news.Story, opts output.Options) error {
-	if path != "" && path != "-" {
+	if path != "" {
 		abs, err := filepath.Abs(path)
 		if err != nil {
 			return err
