@@ -54,10 +54,15 @@ func TestDistinctUpdatedTimes(t *testing.T) {
 		stories = append(stories, story(string(rune('a'+i)), stored,
 			member("wire", "https://wire.example/"+string(rune('a'+i)), "story", "", base.Add(time.Duration(i)*time.Minute))))
 	}
-	b, err := Render("atom", stories, sampleOptions())
-	if err != nil {
-		t.Fatal(err)
+	entries := newEntries(stories, nil)
+	render := func(format string) []byte {
+		b, err := renderEntries(format, entries, newMeta(sampleOptions(), "feed", format, "", entries))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
 	}
+	b := render("atom")
 	var a atomFile
 	decodeXML(t, b, &a)
 	seen := map[string]bool{}
@@ -70,10 +75,7 @@ func TestDistinctUpdatedTimes(t *testing.T) {
 	if len(seen) != len(stories) {
 		t.Errorf("%d distinct atom:updated for %d entries", len(seen), len(stories))
 	}
-	b, err = Render("json", stories, sampleOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	b = render("json")
 	var j struct {
 		Items []struct {
 			Published string `json:"date_published"`
