@@ -151,20 +151,19 @@ func TestWriteAtomicThroughLinks(t *testing.T) {
 				if err := writeAtomic(path, want); err != nil {
 					t.Fatal(err)
 				}
-				if fi, err := os.Lstat(path); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-					t.Fatalf("%s is no longer a symbolic link: %v %v", path, fi.Mode(), err)
+				if m, err := lmode(path); err != nil || m&os.ModeSymlink == 0 {
+					t.Fatalf("%s is no longer a symbolic link: %v %v", path, m, err)
 				}
 				got, err := os.ReadFile(target)
 				if err != nil || !bytes.Equal(got, want) {
 					t.Errorf("the link's target holds %q (%v), want the rendered feed", got, err)
 				}
-				fi, err := os.Stat(target)
 				wantMode := os.FileMode(0o644)
 				if exists {
 					wantMode = 0o640
 				}
-				if err != nil || fi.Mode().Perm() != wantMode {
-					t.Errorf("target mode %v (%v), want %v", fi.Mode().Perm(), err, wantMode)
+				if m, err := smode(target); err != nil || m.Perm() != wantMode {
+					t.Errorf("target mode %v (%v), want %v", m.Perm(), err, wantMode)
 				}
 				for _, d := range []string{"real", "links"} {
 					names, _ := filepath.Glob(filepath.Join(dir, d, ".*tmp-*"))
@@ -175,6 +174,23 @@ func TestWriteAtomicThroughLinks(t *testing.T) {
 			})
 		}
 	}
+}
+
+// lmode and smode return the mode of path from Lstat and Stat, 0 on error.
+func lmode(path string) (os.FileMode, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Mode(), nil
+}
+
+func smode(path string) (os.FileMode, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Mode(), nil
 }
 
 func symlink(t *testing.T, target, link string) string {
@@ -198,8 +214,8 @@ func TestWriteAtomicSpecial(t *testing.T) {
 		if err := writeAtomic(null, want); err != nil {
 			t.Fatal(err)
 		}
-		if fi, err := os.Lstat(null); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-			t.Errorf("the device became %v (%v)", fi.Mode(), err)
+		if m, err := lmode(null); err != nil || m&os.ModeCharDevice == 0 {
+			t.Errorf("the device became %v (%v)", m, err)
 		}
 	})
 	t.Run("fifo", func(t *testing.T) {
@@ -217,8 +233,8 @@ func TestWriteAtomicSpecial(t *testing.T) {
 		if err := writeAtomic(fifo, want); err != nil {
 			t.Fatal(err)
 		}
-		if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
-			t.Fatalf("the FIFO became %v (%v)", fi.Mode(), err)
+		if m, err := lmode(fifo); err != nil || m&os.ModeNamedPipe == 0 {
+			t.Fatalf("the FIFO became %v (%v)", m, err)
 		}
 		got := make([]byte, len(want))
 		if _, err := io.ReadFull(r, got); err != nil || !bytes.Equal(got, want) {

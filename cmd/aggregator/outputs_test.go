@@ -19,9 +19,15 @@ import (
 // when it is no *os.File) and returns the exit status and stderr.
 func runBin(t *testing.T, dir string, stdout io.Writer, args ...string) (int, string) {
 	t.Helper()
+	return runBinEnv(t, dir, cleanEnv(), stdout, args...)
+}
+
+// runBinEnv is runBin with the environment env.
+func runBinEnv(t *testing.T, dir string, env []string, stdout io.Writer, args ...string) (int, string) {
+	t.Helper()
 	cmd := exec.Command(binary(t), args...)
 	cmd.Dir = dir
-	cmd.Env = cleanEnv()
+	cmd.Env = env
 	cmd.Stdout = stdout
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -105,8 +111,8 @@ func TestFetchOutputTargets(t *testing.T) {
 			if code, stderr := runBin(t, dir, w, "fetch", "--config", cfg, "--output", stdoutLink); code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			if fi, err := os.Lstat(stdoutLink); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-				t.Errorf("the stdout link was replaced: %v %v", fi.Mode(), err)
+			if m, err := lmode(stdoutLink); err != nil || m&os.ModeSymlink == 0 {
+				t.Errorf("the stdout link was replaced: %v %v", m, err)
 			}
 			if regular {
 				b, err := os.ReadFile(file.Name())
@@ -130,8 +136,8 @@ func TestFetchOutputTargets(t *testing.T) {
 		if code, stderr := runBin(t, dir, io.Discard, "fetch", "--config", cfg, "--output", null); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		if fi, err := os.Lstat(null); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-			t.Errorf("the device became %v (%v)", fi.Mode(), err)
+		if m, err := lmode(null); err != nil || m&os.ModeCharDevice == 0 {
+			t.Errorf("the device became %v (%v)", m, err)
 		}
 	})
 	t.Run("fifo", func(t *testing.T) {
@@ -151,8 +157,8 @@ func TestFetchOutputTargets(t *testing.T) {
 		if code, stderr := runBin(t, dir, io.Discard, "fetch", "--config", cfg, "--output", fifo); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
-			t.Fatalf("the FIFO became %v (%v)", fi.Mode(), err)
+		if m, err := lmode(fifo); err != nil || m&os.ModeNamedPipe == 0 {
+			t.Fatalf("the FIFO became %v (%v)", m, err)
 		}
 		buf := make([]byte, 64<<10)
 		n, err := r.Read(buf) // the whole feed is in the buffer
@@ -196,6 +202,23 @@ func TestImportThroughLink(t *testing.T) {
 	assertLinkTo(t, link, target, "https://new.example/rss")
 }
 
+// lmode and smode return the mode of path from Lstat and Stat, 0 on error.
+func lmode(path string) (os.FileMode, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Mode(), nil
+}
+
+func smode(path string) (os.FileMode, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Mode(), nil
+}
+
 func symlinkT(t *testing.T, target, link string) string {
 	t.Helper()
 	if err := os.Symlink(target, link); err != nil {
@@ -208,8 +231,8 @@ func symlinkT(t *testing.T, target, link string) string {
 // holds want.
 func assertLinkTo(t *testing.T, link, target, want string) {
 	t.Helper()
-	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-		t.Errorf("%s is no longer a symbolic link: %v %v", link, fi.Mode(), err)
+	if m, err := lmode(link); err != nil || m&os.ModeSymlink == 0 {
+		t.Errorf("%s is no longer a symbolic link: %v %v", link, m, err)
 	}
 	b, err := os.ReadFile(target)
 	if err != nil || !strings.Contains(string(b), want) {
