@@ -59,6 +59,9 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 	if polled > 0 && rep.Count(pipeline.StatusFailed) == polled {
 		return errors.New("no feed could be fetched")
 	}
+	if polled == 0 {
+		return nothingDue(ctx, e.stderr, a.store.FeedStates, rep)
+	}
 	return nil
 }
 
