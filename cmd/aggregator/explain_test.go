@@ -12,7 +12,7 @@ import (
 // boundary, never inside a UTF-8 character (issue 19 #5).
 func TestExplainPreviewUTF8(t *testing.T) {
 	dir := t.TempDir()
-	cfg := fileFeedConfig(t, dir, "")
+	cfg := loopbackConfig(t, dir, "")
 	// "x" then two-byte letters: the 300th byte is inside one.
 	text := "x" + strings.Repeat("é", 400)
 	a, b := filepath.Join(dir, "a.html"), filepath.Join(dir, "b.html")

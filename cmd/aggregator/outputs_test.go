@@ -38,13 +38,14 @@ func runBinEnv(t *testing.T, dir string, env []string, stdout io.Writer, args ..
 	return cmd.ProcessState.ExitCode(), stderr.String()
 }
 
-// fileFeedConfig writes a config of one local file feed in dir, with the
-// extra output keys, and returns its path.
-func fileFeedConfig(t *testing.T, dir, outputKeys string) string {
+// loopbackConfig writes a config in dir of one feed of two stories,
+// served on a loopback port, with the extra output keys, and returns its
+// path.
+func loopbackConfig(t *testing.T, dir, outputKeys string) string {
 	t.Helper()
-	feed := filepath.Join(dir, "agency.xml")
-	writeFile(t, feed, string(rss("Agency", stories("agency", 2))))
-	text := feedConfig(filepath.Join(dir, "a.db"), "@every 1h", "agency", feed)
+	fs := newFeedServer(t)
+	fs.set("/agency.rss", rss("Agency", stories("agency", 2)))
+	text := feedConfig(filepath.Join(dir, "a.db"), "@every 1h", "agency", fs.url("/agency.rss"))
 	text = strings.Replace(text, "feeds:\n", outputKeys+"feeds:\n", 1)
 	path := filepath.Join(dir, "config.yaml")
 	writeFile(t, path, text)
@@ -61,7 +62,7 @@ func TestFetchOutputTargets(t *testing.T) {
 	const title = "agency story 1"
 	t.Run("dash", func(t *testing.T) {
 		dir := t.TempDir()
-		cfg := fileFeedConfig(t, dir, "")
+		cfg := loopbackConfig(t, dir, "")
 		var out bytes.Buffer
 		if code, stderr := runBin(t, dir, &out, "fetch", "--config", cfg, "--output", "-"); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
@@ -75,7 +76,7 @@ func TestFetchOutputTargets(t *testing.T) {
 	})
 	t.Run("symlink", func(t *testing.T) {
 		dir := t.TempDir()
-		cfg := fileFeedConfig(t, dir, "")
+		cfg := loopbackConfig(t, dir, "")
 		target := filepath.Join(dir, "www", "feed.rss")
 		if err := os.Mkdir(filepath.Dir(target), 0o755); err != nil {
 			t.Fatal(err)
@@ -94,7 +95,7 @@ func TestFetchOutputTargets(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			cfg := fileFeedConfig(t, dir, "")
+			cfg := loopbackConfig(t, dir, "")
 			// Our own /dev/stdout: the system's must never be at risk.
 			stdoutLink := symlinkT(t, "/proc/self/fd/1", filepath.Join(dir, "stdout"))
 			var out bytes.Buffer
@@ -128,7 +129,7 @@ func TestFetchOutputTargets(t *testing.T) {
 	}
 	t.Run("character device", func(t *testing.T) {
 		dir := t.TempDir()
-		cfg := fileFeedConfig(t, dir, "")
+		cfg := loopbackConfig(t, dir, "")
 		null := filepath.Join(dir, "null") // a /dev/null of our own
 		if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, int(unix.Mkdev(1, 3))); err != nil {
 			t.Skipf("cannot make a device node: %v", err)
@@ -142,7 +143,7 @@ func TestFetchOutputTargets(t *testing.T) {
 	})
 	t.Run("fifo", func(t *testing.T) {
 		dir := t.TempDir()
-		cfg := fileFeedConfig(t, dir, "")
+		cfg := loopbackConfig(t, dir, "")
 		fifo := filepath.Join(dir, "fifo")
 		if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 			t.Skipf("mkfifo: %v", err)
@@ -173,7 +174,7 @@ func TestFetchOutputTargets(t *testing.T) {
 			t.Fatal(err)
 		}
 		link := symlinkT(t, target, filepath.Join(dir, "feed.atom"))
-		cfg := fileFeedConfig(t, dir, "  files:\n    atom: "+link+"\n")
+		cfg := loopbackConfig(t, dir, "  files:\n    atom: "+link+"\n")
 		if code, stderr := runBin(t, dir, io.Discard, "fetch", "--config", cfg); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
@@ -185,7 +186,7 @@ func TestFetchOutputTargets(t *testing.T) {
 // names and leaves the link a link (issue 19 #1).
 func TestImportThroughLink(t *testing.T) {
 	dir := t.TempDir()
-	cfg := fileFeedConfig(t, dir, "")
+	cfg := loopbackConfig(t, dir, "")
 	if err := os.Mkdir(filepath.Join(dir, "etc"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +248,7 @@ func assertLinkTo(t *testing.T, link, target, want string) {
 // #3).
 func TestFetchEntryDates(t *testing.T) {
 	dir := t.TempDir()
-	cfg := fileFeedConfig(t, dir, "")
+	cfg := loopbackConfig(t, dir, "")
 	var out bytes.Buffer
 	if code, stderr := runBin(t, dir, &out, "fetch", "--config", cfg, "--format", "atom"); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
