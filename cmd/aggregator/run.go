@@ -87,16 +87,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		usage(stderr)
 		return 2
 	}
-	switch args[0] {
+	name := args[0]
+	switch name {
 	case "-h", "-help", "--help":
 		usage(stdout)
 		return 0
 	case "-version", "--version":
-		args[0] = "version"
+		name = "version"
 	}
-	cmd, ok := commands[args[0]]
+	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(stderr, "aggregator: unknown command %q\n\n", args[0])
+		fmt.Fprintf(stderr, "aggregator: unknown command %q\n\n", name)
 		usage(stderr)
 		return 2
 	}
@@ -110,10 +111,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case errors.Is(err, errUsage):
 		return 2
 	case errors.As(err, &ee):
-		fmt.Fprintf(stderr, "aggregator %s: %v\n", args[0], ee.err)
+		fmt.Fprintf(stderr, "aggregator %s: %v\n", name, ee.err)
 		return ee.code
 	default:
-		fmt.Fprintf(stderr, "aggregator %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "aggregator %s: %v\n", name, err)
 		return 1
 	}
 }
