@@ -99,8 +99,14 @@ func uniqueFeeds(have, feeds []Feed) []Feed {
 }
 
 // writeAtomic replaces path with data: a temporary file in the same
-// directory, synced, then renamed over it, keeping the file's mode.
+// directory, synced, then renamed over it, keeping the file's mode. A
+// symbolic link is followed: the file it names is replaced, the link
+// stays.
 func writeAtomic(path string, data []byte) error {
+	path, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()

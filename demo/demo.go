@@ -16,10 +16,13 @@ import (
 var FS embed.FS
 
 // Feed is one demo feed: its name, the path of its file in FS (such as
-// "feeds/meridian-wire.xml"), and tags saying what kind of feed it is.
+// "feeds/meridian-wire.xml"), tags as a reader would file the feed (whose
+// copy it is, and the place an outlet covers), and whether it is a news
+// agency's own wire (whose copy should represent a story).
 type Feed struct {
 	Name, File string
 	Tags       []string
+	Agency     bool
 }
 
 // Feeds lists the demo feeds in a fixed order: the two agencies' own
@@ -27,12 +30,12 @@ type Feed struct {
 // slice that the caller may modify.
 func Feeds() []Feed {
 	return []Feed{
-		{Name: "meridian-wire", File: "feeds/meridian-wire.xml", Tags: []string{"agency", "rss2"}},
-		{Name: "coastline-news", File: "feeds/coastline-news.json", Tags: []string{"agency", "jsonfeed"}},
-		{Name: "harbour-gazette", File: "feeds/harbour-gazette.xml", Tags: []string{"outlet", "atom"}},
-		{Name: "northstar-daily", File: "feeds/northstar-daily.xml", Tags: []string{"outlet", "rss1"}},
-		{Name: "tidewater-times", File: "feeds/tidewater-times.xml", Tags: []string{"outlet", "rss2"}},
-		{Name: "valley-courier", File: "feeds/valley-courier.xml", Tags: []string{"outlet", "rss2", "summary-only"}},
+		{Name: "meridian-wire", File: "feeds/meridian-wire.xml", Tags: []string{"news-agencies"}, Agency: true},
+		{Name: "coastline-news", File: "feeds/coastline-news.json", Tags: []string{"news-agencies"}, Agency: true},
+		{Name: "harbour-gazette", File: "feeds/harbour-gazette.xml", Tags: []string{"newspapers", "port-ellis"}},
+		{Name: "northstar-daily", File: "feeds/northstar-daily.xml", Tags: []string{"newspapers"}},
+		{Name: "tidewater-times", File: "feeds/tidewater-times.xml", Tags: []string{"newspapers"}},
+		{Name: "valley-courier", File: "feeds/valley-courier.xml", Tags: []string{"newspapers", "orlen-valley"}},
 	}
 }
 

@@ -27,8 +27,13 @@ type Result struct {
 	// NotModified is set for a 304, or a body identical to the last one.
 	NotModified bool
 	// Rewritten is the old URL when this poll rewrote State.URL after
-	// repeated permanent redirects; empty otherwise.
+	// repeated permanent redirects, or found the feed through an HTML
+	// page (Discovered); empty otherwise.
 	Rewritten string
+	// Discovered is set when State.URL was an HTML page and the feed it
+	// links with <link rel="alternate"> was polled instead: State.URL is
+	// now that feed's URL (the config should say so).
+	Discovered bool
 	// Err is nil on success or NotModified; it names the feed and the
 	// cause.
 	Err error
@@ -82,7 +87,7 @@ func (c *Client) Fetch(ctx context.Context, st news.FeedState, now time.Time) (r
 	}
 	switch resp.status {
 	case http.StatusOK:
-		return c.changed(st, now, resp)
+		return c.discovered(ctx, st, now, resp, c.changed(st, now, resp))
 	case http.StatusNotModified:
 		return c.unchanged(st, now, resp)
 	case http.StatusGone:

@@ -5,8 +5,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestWriteFiles(t *testing.T) {
@@ -101,4 +104,146 @@ func TestWriteFilesRemovesStaleTemporaries(t *testing.T) {
 	if _, err := os.Stat(fresh); err != nil {
 		t.Errorf("a recent temporary file was removed: %v", err)
 	}
+}
+
+// TestWriteAtomicThroughLinks: a symbolic link to the output (absolute,
+// relative, a chain, dangling) stays a link and its target gets the new
+// contents, replaced atomically beside the target, with its mode kept.
+func TestWriteAtomicThroughLinks(t *testing.T) {
+	want := []byte("<feed/>\n")
+	tests := []struct {
+		name string
+		// setup makes the link in dir/links pointing at dir/real/feed.atom
+		// and returns the path to write.
+		setup func(t *testing.T, dir string) string
+	}{
+		{"absolute", func(t *testing.T, dir string) string {
+			return symlink(t, filepath.Join(dir, "real", "feed.atom"), filepath.Join(dir, "links", "feed.atom"))
+		}},
+		{"relative", func(t *testing.T, dir string) string {
+			return symlink(t, filepath.Join("..", "real", "feed.atom"), filepath.Join(dir, "links", "feed.atom"))
+		}},
+		{"chain", func(t *testing.T, dir string) string {
+			mid := symlink(t, filepath.Join(dir, "real", "feed.atom"), filepath.Join(dir, "links", "mid.atom"))
+			return symlink(t, mid, filepath.Join(dir, "links", "feed.atom"))
+		}},
+	}
+	for _, tt := range tests {
+		for _, exists := range []bool{true, false} {
+			name := tt.name
+			if !exists {
+				name += " dangling"
+			}
+			t.Run(name, func(t *testing.T) {
+				dir := t.TempDir()
+				for _, d := range []string{"real", "links"} {
+					if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+						t.Fatal(err)
+					}
+				}
+				target := filepath.Join(dir, "real", "feed.atom")
+				if exists {
+					if err := os.WriteFile(target, []byte("stale"), 0o640); err != nil {
+						t.Fatal(err)
+					}
+				}
+				path := tt.setup(t, dir)
+				if err := writeAtomic(path, want); err != nil {
+					t.Fatal(err)
+				}
+				if m, err := lmode(path); err != nil || m&os.ModeSymlink == 0 {
+					t.Fatalf("%s is no longer a symbolic link: %v %v", path, m, err)
+				}
+				got, err := os.ReadFile(target)
+				if err != nil || !bytes.Equal(got, want) {
+					t.Errorf("the link's target holds %q (%v), want the rendered feed", got, err)
+				}
+				wantMode := os.FileMode(0o644)
+				if exists {
+					wantMode = 0o640
+				}
+				if m, err := smode(target); err != nil || m.Perm() != wantMode {
+					t.Errorf("target mode %v (%v), want %v", m.Perm(), err, wantMode)
+				}
+				for _, d := range []string{"real", "links"} {
+					names, _ := filepath.Glob(filepath.Join(dir, d, ".*tmp-*"))
+					if len(names) > 0 {
+						t.Errorf("temporary files left: %v", names)
+					}
+				}
+			})
+		}
+	}
+}
+
+// lmode and smode return the mode of path from Lstat and Stat, 0 on error.
+func lmode(path string) (os.FileMode, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Mode(), nil
+}
+
+func smode(path string) (os.FileMode, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Mode(), nil
+}
+
+func symlink(t *testing.T, target, link string) string {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	return link
+}
+
+// TestWriteAtomicSpecial: a character device and a FIFO are written into,
+// not replaced by a regular file; a directory is an error.
+func TestWriteAtomicSpecial(t *testing.T) {
+	want := []byte("<rss/>\n")
+	t.Run("character device", func(t *testing.T) {
+		// A /dev/null of our own: the real one must never be at risk.
+		null := filepath.Join(t.TempDir(), "null")
+		if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, int(unix.Mkdev(1, 3))); err != nil {
+			t.Skipf("cannot make a device node: %v", err)
+		}
+		if err := writeAtomic(null, want); err != nil {
+			t.Fatal(err)
+		}
+		if m, err := lmode(null); err != nil || m&os.ModeCharDevice == 0 {
+			t.Errorf("the device became %v (%v)", m, err)
+		}
+	})
+	t.Run("fifo", func(t *testing.T) {
+		fifo := filepath.Join(t.TempDir(), "fifo")
+		if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+			t.Skipf("mkfifo: %v", err)
+		}
+		// Opened read-write, the FIFO has a reader without blocking (Linux),
+		// and the rendered feed fits in its buffer.
+		r, err := os.OpenFile(fifo, os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if err := writeAtomic(fifo, want); err != nil {
+			t.Fatal(err)
+		}
+		if m, err := lmode(fifo); err != nil || m&os.ModeNamedPipe == 0 {
+			t.Fatalf("the FIFO became %v (%v)", m, err)
+		}
+		got := make([]byte, len(want))
+		if _, err := io.ReadFull(r, got); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("the reader of the FIFO got %q (%v)", got, err)
+		}
+	})
+	t.Run("directory", func(t *testing.T) {
+		if err := writeAtomic(t.TempDir(), want); err == nil {
+			t.Error("writing over a directory succeeded")
+		}
+	})
 }

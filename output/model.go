@@ -19,7 +19,7 @@ type entry struct {
 	Link      string // the representative's link, "" when not http(s)
 	Author    string
 	Published time.Time // UTC, whole seconds
-	Updated   time.Time // UTC, whole seconds
+	Updated   time.Time // UTC, whole seconds; see storyUpdated
 	Content   string    // sanitised, absolute-URL body of the representative
 	Body      string    // Content plus the "Also reported by" block
 	Excerpt   string    // plain-text start of Content
@@ -70,7 +70,7 @@ func newEntry(st *news.Story, feedTags map[string][]string) entry {
 		Link:      safeLink(rep.Link),
 		Author:    plainText(rep.Author),
 		Published: stamp(st.Published),
-		Updated:   stamp(st.Updated),
+		Updated:   storyUpdated(st),
 		Content:   content,
 		Excerpt:   excerpt(plainText(content), excerptRunes),
 		Tags:      map[string]bool{},
@@ -94,6 +94,29 @@ func newEntry(st *news.Story, feedTags map[string][]string) entry {
 	}
 	e.Body = content + alsoReported(e.Sources[1:])
 	return e
+}
+
+// storyUpdated is when the story last changed as its sources tell it: the
+// latest updated (else published) time of its members, so that readers
+// date each entry by its news rather than all alike by the poll that
+// stored them (issue 19 #3). The time the story changed in the store is
+// the fallback when no member has a time.
+func storyUpdated(st *news.Story) time.Time {
+	var latest time.Time
+	for i := range st.Members {
+		m := &st.Members[i]
+		t := m.Updated
+		if t.IsZero() || m.Published.After(t) {
+			t = m.Published
+		}
+		if t.After(latest) {
+			latest = t
+		}
+	}
+	if latest.IsZero() {
+		latest = st.Updated
+	}
+	return stamp(latest)
 }
 
 // stamp normalises a time for publishing: UTC, whole seconds.

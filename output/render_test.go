@@ -129,13 +129,14 @@ func TestRenderIDsAndDates(t *testing.T) {
 			t.Errorf("item %d: atom id %q, json id %q, want %q", i, a.Entries[i].ID, j.Items[i].ID, id)
 		}
 	}
-	if got, want := r.Channel.LastBuildDate, "Mon, 02 Mar 2026 09:50:00 +0000"; got != want {
-		t.Errorf("rss lastBuildDate = %q, want max Story.Updated %q", got, want)
+	// Dated by the news, not by when the stories were stored (09:50).
+	if got, want := r.Channel.LastBuildDate, "Mon, 02 Mar 2026 09:30:00 +0000"; got != want {
+		t.Errorf("rss lastBuildDate = %q, want the newest member's time %q", got, want)
 	}
 	if got := r.Channel.Items[0].PubDate; got != "Mon, 02 Mar 2026 09:10:00 +0000" {
 		t.Errorf("rss pubDate = %q, want the representative's", got)
 	}
-	if a.Updated != "2026-03-02T09:50:00Z" || a.Entries[0].Published != "2026-03-02T09:10:00Z" || a.Entries[0].Updated != "2026-03-02T09:50:00Z" {
+	if a.Updated != "2026-03-02T09:30:00Z" || a.Entries[0].Published != "2026-03-02T09:10:00Z" || a.Entries[0].Updated != "2026-03-02T09:30:00Z" {
 		t.Errorf("atom dates: feed %s, entry published %s updated %s", a.Updated, a.Entries[0].Published, a.Entries[0].Updated)
 	}
 	if j.Items[0].Published != "2026-03-02T09:10:00Z" || j.Items[0].URL != "https://gazette.example/2026/03/lighthouse" {

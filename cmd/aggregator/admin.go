@@ -125,6 +125,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 func runImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "import", "list.opml")
 	path := fs.String("config", "config.yaml", "configuration `file` to add the feeds to")
+	discover := discoverFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -141,7 +142,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", fs.Arg(0), err)
 	}
-	added, err := config.AddFeeds(*path, toConfigFeeds(feeds))
+	added, err := config.AddFeeds(*path, discoverFeeds(ctx, e.stdout, *discover, *path, toConfigFeeds(feeds)))
 	if err != nil {
 		return err
 	}

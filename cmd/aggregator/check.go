@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"text/tabwriter"
 
@@ -10,10 +11,13 @@ import (
 
 // configOnly parses the flags of a command that only reads the config and
 // loads it; it returns the config and the path it came from.
-func configOnly(ctx context.Context, e *env, name string, args []string) (*config.Config, string, error) {
+func configOnly(ctx context.Context, e *env, name string, args []string, more ...func(*flag.FlagSet)) (*config.Config, string, error) {
 	fs := newFlags(e, name, "")
 	var cf configFlags
 	cf.register(fs, false)
+	for _, f := range more {
+		f(fs)
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return nil, "", err
 	}
@@ -23,7 +27,8 @@ func configOnly(ctx context.Context, e *env, name string, args []string) (*confi
 
 // runCheck validates the config and prints what would be polled.
 func runCheck(ctx context.Context, e *env, args []string) error {
-	cfg, path, err := configOnly(ctx, e, "check", args)
+	var discover *bool
+	cfg, path, err := configOnly(ctx, e, "check", args, func(fs *flag.FlagSet) { discover = discoverFlag(fs) })
 	if err != nil {
 		return err
 	}
@@ -38,5 +43,8 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\n", f.Name, f.URL, sched, f.Tags)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil || !*discover {
+		return err
+	}
+	return checkDiscover(ctx, e.stdout, cfg, path)
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/wirestory/aggregator/config"
@@ -18,20 +17,31 @@ import (
 // demoServer serves the embedded demo feeds on a loopback port, so that
 // --demo exercises the same HTTP path as real feeds.
 type demoServer struct {
-	srv  *http.Server
-	base string
-	done chan struct{}
+	srv   *http.Server
+	base  string
+	done  chan struct{}
+	store string // the store's path
+	tmp   string // a directory of this run to remove at close, or ""
 }
 
 func startDemo(ctx context.Context) (*demoServer, error) {
+	store, tmp, err := demoStore()
+	if err != nil {
+		return nil, err
+	}
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
+		if tmp != "" {
+			os.RemoveAll(tmp)
+		}
 		return nil, fmt.Errorf("demo feed server: %w", err)
 	}
 	d := &demoServer{
-		srv:  &http.Server{Handler: http.FileServerFS(demo.FS), ReadHeaderTimeout: 5 * time.Second},
-		base: "http://" + ln.Addr().String() + "/",
-		done: make(chan struct{}),
+		srv:   &http.Server{Handler: http.FileServerFS(demo.FS), ReadHeaderTimeout: 5 * time.Second},
+		base:  "http://" + ln.Addr().String() + "/",
+		done:  make(chan struct{}),
+		store: store,
+		tmp:   tmp,
 	}
 	go func() {
 		defer close(d.done)
@@ -42,12 +52,32 @@ func startDemo(ctx context.Context) (*demoServer, error) {
 	return d, nil
 }
 
-// config returns the configuration of the demo: the embedded feeds, a
-// store in the temporary directory, the output on 127.0.0.1:8080.
+// demoStore returns the path of the demo's store: in the user's cache
+// directory (such as ~/.cache/aggregator/demo/), so that no other user can
+// read, replace or lock it (a shared $TMPDIR/aggregator-demo allowed all
+// three) and so that feeds, stats and explain --demo see what the user's
+// last demo run stored. Without a cache directory (no $HOME) the store is
+// in a temporary directory of this run, tmp, which the caller removes.
+func demoStore() (store, tmp string, err error) {
+	if dir, err := os.UserCacheDir(); err == nil && filepath.IsAbs(dir) {
+		dir = filepath.Join(dir, "aggregator", "demo")
+		if err := os.MkdirAll(dir, 0o700); err == nil {
+			return filepath.Join(dir, "aggregator.db"), "", nil
+		}
+	}
+	tmp, err = os.MkdirTemp("", "aggregator-demo-")
+	if err != nil {
+		return "", "", fmt.Errorf("demo store: %w", err)
+	}
+	return filepath.Join(tmp, "aggregator.db"), tmp, nil
+}
+
+// config returns the configuration of the demo: the embedded feeds, the
+// store of demoStore, the output on 127.0.0.1:8080.
 func (d *demoServer) config() *config.Config {
 	cfg := &config.Config{
 		Schedule: "@every 1m",
-		Store:    filepath.Join(os.TempDir(), "aggregator-demo", "aggregator.db"),
+		Store:    d.store,
 		Dedupe:   config.Dedupe{Window: 10 * 365 * 24 * time.Hour},
 		Output: config.Output{
 			Title:       "Aggregator demo: merged wire stories",
@@ -63,7 +93,7 @@ func (d *demoServer) config() *config.Config {
 	cfg.Output.Link = "http://" + cfg.Output.Listen + "/"
 	for _, f := range demo.Feeds() {
 		cfg.Feeds = append(cfg.Feeds, config.Feed{Name: f.Name, URL: d.base + f.File, Tags: f.Tags})
-		if slices.Contains(f.Tags, "agency") {
+		if f.Agency {
 			cfg.Dedupe.Priority = append(cfg.Dedupe.Priority, f.Name)
 		}
 	}
@@ -75,4 +105,7 @@ func (d *demoServer) close() {
 	defer cancel()
 	_ = d.srv.Shutdown(ctx)
 	<-d.done
+	if d.tmp != "" {
+		os.RemoveAll(d.tmp)
+	}
 }

@@ -21,7 +21,7 @@ import (
 func runExplain(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "explain", "A B")
 	var cf configFlags
-	cf.register(fs, false)
+	cf.register(fs, true)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

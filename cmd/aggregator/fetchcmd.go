@@ -20,13 +20,16 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 	var cf configFlags
 	cf.register(fs, true)
 	format := fs.String("format", "rss", "output format: rss, atom or json")
-	out := fs.String("output", "", "write the merged feed to this `file` (default: standard output)")
+	out := fs.String("output", "", "write the merged feed to this `file` (default or -: standard output)")
 	force := fs.Bool("force", false, "poll every feed now, even one whose server asked us to wait")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if !validFormat(*format) {
 		return &exitError{code: 2, err: fmt.Errorf("unknown format %q: want rss, atom or json", *format)}
+	}
+	if *out == "-" {
+		*out = "" // standard output
 	}
 	a, err := openApp(ctx, e, &cf)
 	if err != nil {
@@ -62,6 +65,9 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 	polled := len(rep.Feeds) - rep.Count(pipeline.StatusSkipped)
 	if polled > 0 && rep.Count(pipeline.StatusFailed) == polled {
 		return errors.New("no feed could be fetched")
+	}
+	if polled == 0 {
+		return nothingDue(ctx, e.stderr, a.store.FeedStates, rep)
 	}
 	return nil
 }

@@ -6,31 +6,67 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"strings"
 )
 
-// command is one subcommand.
+// command is one subcommand: a one-line summary for the command list, a
+// paragraph for `aggregator help NAME` and the manual page, and its run
+// function, which parses its flags first.
 type command struct {
 	summary string
-	run     func(ctx context.Context, env *env, args []string) error
+	doc     string
+	run     func(ctx context.Context, e *env, args []string) error
 }
 
 // env is what a command may use of the process: its streams.
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// describe, when set, receives the command's flag set and argument
+	// synopsis instead of printing its usage (see describeCommand).
+	describe func(fs *flag.FlagSet, args string)
 }
 
 var commands = map[string]command{
-	"serve":   {"run the daemon: poll on the schedule and serve the merged feed", runServe},
-	"fetch":   {"poll every feed once and write the merged feed", runFetch},
-	"check":   {"validate the config and print what would be polled", runCheck},
-	"explain": {"compare two items (URLs or files) and say why they are or are not merged", runExplain},
-	"feeds":   {"print each feed's poll status", runFeeds},
-	"stats":   {"print store statistics", runStats},
-	"import":  {"add the feeds of an OPML file to the config", runImport},
-	"export":  {"write the configured feeds as OPML", runExport},
+	"serve": {"run the daemon: poll on the schedule and serve the merged feed",
+		"Polls every feed at start and then on the schedule (and each feed's own schedule), dedupes and stores what arrives, and serves the merged feed over HTTP: / (the page), /feed.rss, /feed.atom, /feed.json, /tags/NAME.rss (.atom, .json), /healthz, /readyz and /metrics. Under systemd it reports READY, RELOADING and STOPPING and pings the watchdog. SIGHUP re-reads the config (an invalid one is logged and ignored); SIGTERM and SIGINT stop it, letting a running poll finish for --shutdown-timeout.",
+		runServe},
+	"fetch": {"poll every feed once and write the merged feed",
+		"Polls every due feed once (a feed whose server asked us to wait, or that is backing off after failures, is skipped unless --force), dedupes and stores what arrived, and writes the merged feed to standard output or --output. A regular output file is replaced atomically; a symbolic link's target is replaced and the link kept; a device, FIFO or /dev/stdout is written into. A feed URL that gives an HTML page linking its feed (<link rel=\"alternate\">) is followed to that feed, and the new URL logged: update the config. The exit status is 1 when no feed could be fetched, or when no feed was due because every feed is failing or gone.",
+		runFetch},
+	"check": {"validate the config and print what would be polled",
+		"Validates the config and prints what would be polled. An invalid config is an error naming the file, line and key, with exit status 2. With --discover it also fetches each feed once, storing nothing, and says whether it parses; for a URL that gives an HTML page it prints the feed the page links (<link rel=\"alternate\">) and the config edit.",
+		runCheck},
+	"explain": {"compare two items (URLs or files) and say why they are or are not merged",
+		"Compares two items as dedupe does and prints the similarity figures, the merge decision with its reason and the start of the text each is compared on. An argument is the link of an item in the store, or a file: a feed (its first item is used) or an HTML or text article.",
+		runExplain},
+	"feeds": {"print each feed's poll status",
+		"Prints each configured feed's poll status from the store: last attempt and success, HTTP status, consecutive failures, next poll and last error.",
+		runFeeds},
+	"stats": {"print store statistics",
+		"Prints what the store holds: items, stories, duplicates merged, items per feed and the size of the database.",
+		runStats},
+	"import": {"add the feeds of an OPML file to the config",
+		"Adds the feeds of an OPML file (a feed reader's export) to the config file, keeping its comments. Feeds whose URL is configured already are left out; names are made unique. The new config is validated before it replaces the old one; when the config is a symbolic link, the file it names is edited. With --discover each feed is fetched once first, and a URL that gives an HTML page is replaced by the feed the page links.",
+		runImport},
+	"export": {"write the configured feeds as OPML",
+		"Writes the configured feeds as OPML to standard output, for a feed reader to import.",
+		runExport},
+}
+
+// The commands that read the command table are added here, which a
+// composite literal referring to them could not do.
+func init() {
+	commands["help"] = command{"print the usage of aggregator or of one command",
+		"Prints the usage of aggregator, or of one command with its flags. With --man it prints this manual page as roff.",
+		runHelp}
+	commands["version"] = command{"print the version and the revision it was built from",
+		"Prints the module version, the VCS revision and time the binary was built from (with \"modified\" when the tree had changes) and the Go version.",
+		runVersion}
+	commands["completion"] = command{"print a bash or zsh completion script",
+		"Prints a completion script of the commands and their flags for bash or zsh; for example source <(aggregator completion bash) in ~/.bashrc, or aggregator completion zsh > \"${fpath[1]}/_aggregator\".",
+		runCompletion}
 }
 
 // errUsage marks an error whose message is already the usage text.
@@ -47,17 +83,21 @@ func (e *exitError) Unwrap() error { return e.err }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
 		return 2
 	}
-	if args[0] == "version" || args[0] == "--version" {
-		fmt.Fprintln(stdout, "aggregator", version())
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help":
+		usage(stdout)
 		return 0
+	case "-version", "--version":
+		name = "version"
 	}
-	cmd, ok := commands[args[0]]
+	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(stderr, "aggregator: unknown command %q\n\n", args[0])
+		fmt.Fprintf(stderr, "aggregator: unknown command %q\n\n", name)
 		usage(stderr)
 		return 2
 	}
@@ -71,40 +111,63 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case errors.Is(err, errUsage):
 		return 2
 	case errors.As(err, &ee):
-		fmt.Fprintf(stderr, "aggregator %s: %v\n", args[0], ee.err)
+		fmt.Fprintf(stderr, "aggregator %s: %v\n", name, ee.err)
 		return ee.code
 	default:
-		fmt.Fprintf(stderr, "aggregator %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "aggregator %s: %v\n", name, err)
 		return 1
 	}
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: aggregator COMMAND [flags]\n\ncommands:")
+// commandNames returns the commands in alphabetical order.
+func commandNames() []string {
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprintln(w, "\nRun 'aggregator COMMAND -h' for a command's flags. Flags may be given as -x or --x.")
+	slices.Sort(names)
+	return names
 }
 
-// newFlags returns a flag set for a command that reports its own errors.
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: aggregator COMMAND [flags] [arguments]\n\ncommands:")
+	for _, n := range commandNames() {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'aggregator help COMMAND' for a command's flags. Flags may be given as -x or --x, before the arguments.")
+}
+
+// newFlags returns a flag set for a command that reports its own errors;
+// args is the synopsis of its arguments after the flags.
 func newFlags(e *env, name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: aggregator %s [flags] %s\n", name, args)
+		if e.describe != nil {
+			e.describe(fs, args)
+			return
+		}
+		fmt.Fprintf(fs.Output(), "usage: %s\n", synopsis(fs, args))
 		fs.PrintDefaults()
 	}
 	return fs
 }
 
+// synopsis is the usage line of the command of fs, without "usage: ".
+func synopsis(fs *flag.FlagSet, args string) string {
+	line := "aggregator " + fs.Name()
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		line += " [flags]"
+	}
+	return strings.TrimSpace(line + " " + args)
+}
+
 // parseFlags parses args, turning a flag error into errUsage (the flag
-// package has printed it).
+// package has printed it). A flag of the command written after an
+// argument, where the flag package stops looking for flags, is an error
+// with a hint showing the command line in the right order.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -112,12 +175,56 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		}
 		return errUsage
 	}
+	rest := fs.Args()
+	if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+		return nil // everything after -- is an argument
+	}
+	if fixed, ok := reorder(fs, rest); ok {
+		fmt.Fprintf(fs.Output(), "aggregator %s: flags go before arguments: aggregator %s %s\n", fs.Name(), fs.Name(), fixed)
+		return errUsage
+	}
 	return nil
 }
 
-func version() string {
-	return strings.TrimSpace(buildVersion)
+// reorder returns rest (what followed the first argument) with the flags of
+// fs it holds moved to the front, and whether it held any.
+func reorder(fs *flag.FlagSet, rest []string) (string, bool) {
+	var flags, plain []string
+	for i := 0; i < len(rest); i++ {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(rest[i], "-"), "=")
+		f := fs.Lookup(name)
+		if !strings.HasPrefix(rest[i], "-") || (f == nil && name != "h" && name != "help") {
+			plain = append(plain, rest[i])
+			continue
+		}
+		flags = append(flags, "--"+name)
+		switch {
+		case hasValue:
+			flags[len(flags)-1] += "=" + value
+		case f != nil && !isBool(f) && i+1 < len(rest):
+			i++
+			flags = append(flags, rest[i])
+		}
+	}
+	if len(flags) == 0 {
+		return "", false
+	}
+	return strings.Join(quoteAll(append(flags, plain...)), " "), true
 }
 
-// buildVersion is set with -ldflags "-X main.buildVersion=...".
-var buildVersion = "dev"
+func isBool(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// quoteAll quotes for a POSIX shell the words that need it.
+func quoteAll(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		if w == "" || strings.ContainsAny(w, " \t\n'\"\\$`*?[]{}()<>|&;#~!") {
+			w = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+		}
+		out[i] = w
+	}
+	return out
+}

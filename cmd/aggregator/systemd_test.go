@@ -54,6 +54,18 @@ func TestSystemdUnit(t *testing.T) {
 			t.Errorf("systemd-analyze verify: %v\n%s", err, out)
 		}
 	})
+	t.Run("documentation", func(t *testing.T) {
+		if !strings.Contains(text, "\nDocumentation=man:aggregator(8)\n") {
+			t.Error("the unit's Documentation= is not man:aggregator(8), the page the README installs")
+		}
+		readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(readme), "install -D -m 0644 docs/aggregator.8 /usr/local/share/man/man8/aggregator.8") {
+			t.Error("the README's install steps do not install the manual page")
+		}
+	})
 	t.Run("verify fails without the binary", func(t *testing.T) {
 		missing := strings.ReplaceAll(text, bin, filepath.Join(dir, "missing", "aggregator"))
 		if out, err := verifyUnit(t, analyze, filepath.Join(dir, "bad"), missing); err == nil && !strings.Contains(out, "not executable") {
@@ -85,7 +97,18 @@ func verifyUnit(t *testing.T, analyze, dir, text string) (string, error) {
 	path := filepath.Join(dir, "aggregator.service")
 	writeFile(t, path, text)
 	cmd := exec.Command(analyze, "verify", path)
-	cmd.Env = append(cleanEnv(), "SYSTEMD_LOG_COLOR=0", "SYSTEMD_PAGER=")
+	// verify runs man for the unit's Documentation=man:aggregator(8): find
+	// the page where the README's install steps put it, under a MANPATH.
+	man := filepath.Join(dir, "man")
+	page, err := os.ReadFile(filepath.Join("..", "..", "docs", "aggregator.8"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(man, "man8"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(man, "man8", "aggregator.8"), string(page))
+	cmd.Env = append(cleanEnv(), "SYSTEMD_LOG_COLOR=0", "SYSTEMD_PAGER=", "MANPATH="+man)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
