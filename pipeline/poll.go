@@ -233,7 +233,10 @@ func (p *Pipeline) fetchOne(ctx context.Context, s *Settings, fb *feedBatch, fr 
 		return nil
 	}
 	fr.Status, fr.Items = StatusOK, len(res.Items)
-	if res.Rewritten != "" {
+	switch {
+	case res.Discovered:
+		p.log.Warn("the feed URL is an HTML page: polling the feed it links; update the config", "feed", fr.Name, "page", res.Rewritten, "feed_url", res.State.URL)
+	case res.Rewritten != "":
 		p.log.Warn("feed URL rewritten after repeated permanent redirects", "feed", fr.Name, "from", res.Rewritten, "to", res.State.URL)
 	}
 	cpus <- struct{}{}
