@@ -14,6 +14,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/wirestory/aggregator/news"
 )
 
 // Defaults for the zero fields of Options.
@@ -98,7 +100,7 @@ type Options struct {
 	AllowPrivate bool
 	// SecretParams names query parameters, besides the common ones of
 	// news.IsSecretParam, whose values are redacted from errors.
-	SecretParams []string
+	SecretParams news.SecretParams
 }
 
 func (o Options) withDefaults() Options {

@@ -10,7 +10,7 @@ import (
 // redact returns raw without its secrets (news.RedactURL with the
 // configured secret parameters).
 func (c *Client) redact(raw string) string {
-	return news.RedactURL(raw, c.opts.SecretParams...)
+	return news.RedactURL(raw, c.opts.SecretParams.Names()...)
 }
 
 // redactedError is an error whose message has the secrets of every URL in
@@ -36,5 +36,5 @@ func (c *Client) redactErr(err error) error {
 	if errors.As(err, &ue) {
 		ue.URL = c.redact(ue.URL)
 	}
-	return &redactedError{msg: news.RedactText(err.Error(), c.opts.SecretParams...), err: err}
+	return &redactedError{msg: news.RedactText(err.Error(), c.opts.SecretParams.Names()...), err: err}
 }

@@ -31,7 +31,7 @@ func TestErrorsAreRedacted(t *testing.T) {
 	withSecrets := func(base, path string) string {
 		return strings.Replace(base, "http://", "http://agent-bob:hunter2@", 1) + path + "?token=t0k3n&page=2&Sig=s1gn"
 	}
-	c := newTestClient(Options{SecretParams: []string{"session"}})
+	c := newTestClient(Options{SecretParams: news.NewSecretParams("Session")})
 	for name, u := range map[string]string{
 		"status":     withSecrets(srv.URL, "/missing"),
 		"loop":       withSecrets(srv.URL, "/loop"),

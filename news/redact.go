@@ -3,6 +3,7 @@ package news
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -118,4 +119,31 @@ func RedactText(s string, extra ...string) string {
 		trimmed := strings.TrimRight(u, ".,;:)")
 		return RedactURL(trimmed, extra...) + u[len(trimmed):]
 	})
+}
+
+// SecretParams is a set of query parameter names to redact besides the
+// common ones. The zero value is the empty set. Unlike a slice it is
+// comparable: two sets of the same names (in any order or case) are ==,
+// so options holding one can be compared.
+type SecretParams struct{ joined string }
+
+// NewSecretParams returns the set of names, folded to lower case, without
+// empty names and duplicates.
+func NewSecretParams(names ...string) SecretParams {
+	var list []string
+	for _, n := range names {
+		if n = strings.ToLower(strings.TrimSpace(n)); n != "" && !slices.Contains(list, n) {
+			list = append(list, n)
+		}
+	}
+	slices.Sort(list)
+	return SecretParams{joined: strings.Join(list, "\n")}
+}
+
+// Names returns the names of the set, sorted; nil for the empty set.
+func (p SecretParams) Names() []string {
+	if p.joined == "" {
+		return nil
+	}
+	return strings.Split(p.joined, "\n")
 }

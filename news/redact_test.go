@@ -54,3 +54,13 @@ func TestIsBidiControl(t *testing.T) {
 		}
 	}
 }
+
+func TestSecretParams(t *testing.T) {
+	a, b := NewSecretParams("Session", "code", " "), NewSecretParams("code", "session", "CODE")
+	if a != b || len(a.Names()) != 2 || a.Names()[0] != "code" {
+		t.Errorf("sets differ: %q %q", a.Names(), b.Names())
+	}
+	if (SecretParams{}).Names() != nil || NewSecretParams() != (SecretParams{}) {
+		t.Error("empty set")
+	}
+}
