@@ -22,7 +22,10 @@ func fingerprint(stories []news.Story, states []news.FeedState, opts Options) ([
 		FeedTags                 map[string][]string // encoding/json sorts map keys
 		MaxAge                   time.Duration
 		WebSubHub                string
-	}{stories, states, opts.Title, opts.Link, opts.Description, opts.MaxItems, opts.FeedTags, opts.MaxAge, opts.WebSubHub}
+		ShowFeedURLs             bool
+		SecretParams             []string
+	}{stories, states, opts.Title, opts.Link, opts.Description, opts.MaxItems, opts.FeedTags, opts.MaxAge, opts.WebSubHub,
+		opts.ShowFeedURLs, opts.SecretParams}
 	b, err := json.Marshal(in)
 	if err != nil {
 		return [sha256.Size]byte{}, fmt.Errorf("fingerprint: %w", err)
