@@ -96,9 +96,9 @@ func (d *daemon) outputError(err error) { d.app.log.Warn("output", "err", err) }
 // schedule until a termination signal or the end of ctx, and shuts down
 // in order: scheduler and polls, HTTP, watchdog. SIGHUP reloads the config.
 func (d *daemon) run(ctx context.Context, ln net.Listener, sigs <-chan os.Signal) error {
-	srv := &http.Server{Handler: d.routes(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := newHTTPServer(d.routes())
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- srv.Serve(limitListener(ln, maxConns)) }()
 	d.app.log.Info("serving", "addr", ln.Addr().String(), "feeds", len(d.cfg.Feeds), "schedule", d.cfg.Schedule, "store", d.cfg.Store)
 	d.publish(ctx) // serve what the store already has
 	d.notifyState("READY=1")
