@@ -46,9 +46,25 @@ type Fetch struct {
 	PerHost      int           `yaml:"per_host"`
 	// HostDelay is the minimum spacing between requests to one host; nil
 	// (key absent) means the fetcher's default, 0 means no spacing.
-	HostDelay    *time.Duration `yaml:"host_delay"`
-	MaxBackoff   time.Duration  `yaml:"max_backoff"`
-	BlockPrivate bool           `yaml:"block_private"`
+	HostDelay  *time.Duration `yaml:"host_delay"`
+	MaxBackoff time.Duration  `yaml:"max_backoff"`
+	// BlockPrivate is the internal-address policy (see fetch.Options):
+	// absent, a feed configured at a literal internal address or
+	// localhost is fetched and every other internal address (reached by a
+	// redirect, or a name resolving to one) is refused; true refuses
+	// internal addresses even when configured; false allows everything,
+	// and sets AllowPrivate.
+	BlockPrivate bool `yaml:"block_private"`
+	// AllowPrivate is set when the file says block_private: false.
+	AllowPrivate bool `yaml:"-"`
+	// AllowFiles lets feeds be local files (a path or file:// URL); they
+	// are refused without it.
+	AllowFiles bool `yaml:"allow_files"`
+	// SecretParams names query parameters whose values are secrets, shown
+	// as *** wherever a URL is shown, besides the common ones (token, key,
+	// api_key, apikey, access_token, auth, password, passwd, secret, sig,
+	// signature).
+	SecretParams []string `yaml:"secret_params"`
 }
 
 // Dedupe configures story merging.
@@ -72,6 +88,9 @@ type Output struct {
 	// after every poll that changed the output.
 	Files     map[string]string `yaml:"files"`
 	WebSubHub string            `yaml:"websub_hub"`
+	// ShowFeedURLs shows the feeds' URLs (redacted) on the public page;
+	// by default the page names feeds only.
+	ShowFeedURLs bool `yaml:"show_feed_urls"`
 }
 
 // Feed is one polled feed.

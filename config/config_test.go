@@ -18,6 +18,8 @@ output:
   link: https://news.example/
   max_items: 10
   listen: 127.0.0.1:9090
+fetch:
+  allow_files: true
 feeds:
   - name: agency
     url: https://agency.example/rss
@@ -47,18 +49,18 @@ func TestParseErrors(t *testing.T) {
 		key  string
 		msg  string
 	}{
-		{"unknown top-level key", func(s string) string { return s + "colour: red\n" }, 17, "colour", "unknown key"},
+		{"unknown top-level key", func(s string) string { return s + "colour: red\n" }, 19, "colour", "unknown key"},
 		{"unknown nested key", func(s string) string {
 			return strings.Replace(s, "    tags: [world]", "    tags: [world]\n    polll: 5m", 1)
-		}, 15, "feeds[0].polll", "unknown key"},
+		}, 17, "feeds[0].polll", "unknown key"},
 		{"bad cron", func(s string) string { return strings.Replace(s, `"*/5 * * * *"`, `"every tuesday"`, 1) }, 1, "schedule", "invalid cron"},
-		{"duplicate feed name", func(s string) string { return strings.Replace(s, "name: local", "name: agency", 1) }, 15, "feeds[1].name", "duplicate feed name"},
-		{"missing url", func(s string) string { return strings.Replace(s, "    url: /srv/feeds/local.xml\n", "", 1) }, 15, "feeds[1].url", "missing feed URL"},
+		{"duplicate feed name", func(s string) string { return strings.Replace(s, "name: local", "name: agency", 1) }, 17, "feeds[1].name", "duplicate feed name"},
+		{"missing url", func(s string) string { return strings.Replace(s, "    url: /srv/feeds/local.xml\n", "", 1) }, 17, "feeds[1].url", "missing feed URL"},
 		{"wrong type", func(s string) string { return strings.Replace(s, "max_items: 10", "max_items: lots", 1) }, 9, "output.max_items", "wrong type"},
 		{"bad duration", func(s string) string { return strings.Replace(s, "48h", "two days", 1) }, 4, "dedupe.window", "wrong type"},
-		{"bad scheme", func(s string) string { return strings.Replace(s, "https://agency.example/rss", "ftp://x/y", 1) }, 13, "feeds[0].url", "unsupported URL scheme"},
+		{"bad scheme", func(s string) string { return strings.Replace(s, "https://agency.example/rss", "ftp://x/y", 1) }, 15, "feeds[0].url", "unsupported URL scheme"},
 		{"priority names no feed", func(s string) string { return strings.Replace(s, "[agency]", "[agnecy]", 1) }, 5, "dedupe.priority[0]", "names no feed"},
-		{"syntax", func(s string) string { return s + "feeds: [\n" }, 17, "", "syntax error"},
+		{"syntax", func(s string) string { return s + "feeds: [\n" }, 19, "", "syntax error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,13 +110,16 @@ func TestAddFeeds(t *testing.T) {
 	if err := os.WriteFile(path, []byte("# keep me\n"+valid), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	added, err := AddFeeds(path, []Feed{
+	added, skipped, err := AddFeeds(path, []Feed{
 		{Name: "Agency", URL: "https://agency.example/rss"}, // configured already
 		{Name: "New Outlet", URL: "https://outlet.example/feed", Tags: []string{"local"}},
 		{Name: "agency", URL: "https://other.example/feed"}, // name taken
 	})
 	if err != nil {
 		t.Fatalf("AddFeeds: %v", err)
+	}
+	if len(skipped) != 1 || skipped[0].Feed.URL != "https://agency.example/rss" || !strings.Contains(skipped[0].Reason, `"agency"`) {
+		t.Errorf("skipped %+v", skipped)
 	}
 	if len(added) != 2 || added[0].Name != "new-outlet" || added[1].Name != "agency-2" {
 		t.Fatalf("added %+v", added)
@@ -141,7 +146,7 @@ func TestAddFeedsInvalidChangesNothing(t *testing.T) {
 	if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := AddFeeds(path, []Feed{{Name: "x", URL: "https://x.example/"}}); err == nil {
+	if _, _, err := AddFeeds(path, []Feed{{Name: "x", URL: "https://x.example/"}}); err == nil {
 		t.Fatal("AddFeeds accepted an invalid config")
 	}
 	data, err := os.ReadFile(path)
@@ -157,11 +162,14 @@ func TestHostDelay(t *testing.T) {
 	if err != nil || cfg.Fetch.HostDelay != nil {
 		t.Fatalf("absent host_delay: %v, %v", cfg.Fetch.HostDelay, err)
 	}
-	cfg, err = Parse("c.yaml", []byte(valid+"fetch:\n  host_delay: 0s\n"))
+	withDelay := func(d string) []byte {
+		return []byte(strings.Replace(valid, "fetch:\n", "fetch:\n  host_delay: "+d+"\n", 1))
+	}
+	cfg, err = Parse("c.yaml", withDelay("0s"))
 	if err != nil || cfg.Fetch.HostDelay == nil || *cfg.Fetch.HostDelay != 0 {
 		t.Fatalf("host_delay 0s: %v, %v", cfg.Fetch.HostDelay, err)
 	}
-	if _, err := Parse("c.yaml", []byte(valid+"fetch:\n  host_delay: -1s\n")); err == nil || !strings.Contains(err.Error(), "fetch.host_delay") {
+	if _, err := Parse("c.yaml", withDelay("-1s")); err == nil || !strings.Contains(err.Error(), "fetch.host_delay") {
 		t.Fatalf("negative host_delay: %v", err)
 	}
 }

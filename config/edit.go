@@ -3,38 +3,51 @@ package config
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/wirestory/aggregator/news"
 )
 
+// Skipped is a feed that AddFeeds left out, with the reason.
+type Skipped struct {
+	Feed   Feed
+	Reason string
+}
+
 // AddFeeds appends feeds to the configuration file at path, keeping its
-// comments, and returns the feeds it added. A feed whose URL is configured
-// already is left out; a name already taken gets a numeric suffix. The new
-// file is validated before it atomically replaces the old one, so a
-// failure changes nothing.
-func AddFeeds(path string, feeds []Feed) ([]Feed, error) {
+// comments, and returns the feeds it added and those it skipped, with the
+// reason. Only http and https URLs with a host are added (an imported
+// list is not trusted to name local files or other schemes); a feed whose
+// URL is configured already, or listed earlier, is left out; a name
+// already taken gets a numeric suffix; tags lose characters a name may
+// not hold. The new file is validated before it atomically replaces the
+// old one, so a failure changes nothing.
+func AddFeeds(path string, feeds []Feed) (added []Feed, skipped []Skipped, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, nil, fmt.Errorf("config: %w", err)
 	}
 	cfg, err := Parse(path, data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, nil, fmt.Errorf("config: %w", err)
 	}
 	seq := feedsNode(root.Content[0])
-	added := uniqueFeeds(cfg.Feeds, feeds)
+	added, skipped = uniqueFeeds(cfg.Feeds, feeds)
 	for _, f := range added {
 		var n yaml.Node
 		if err := n.Encode(f); err != nil {
-			return nil, fmt.Errorf("config: encode feed %q: %w", f.Name, err)
+			return nil, nil, fmt.Errorf("config: encode feed %q: %w", f.Name, err)
 		}
 		seq.Content = append(seq.Content, &n)
 	}
@@ -42,12 +55,12 @@ func AddFeeds(path string, feeds []Feed) ([]Feed, error) {
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(&root); err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, nil, fmt.Errorf("config: %w", err)
 	}
 	if _, err := Parse(path, buf.Bytes()); err != nil {
-		return nil, fmt.Errorf("config: the file with the imported feeds would not be valid: %w", err)
+		return nil, nil, fmt.Errorf("config: the file with the imported feeds would not be valid: %w", err)
 	}
-	return added, writeAtomic(path, buf.Bytes())
+	return added, skipped, writeAtomic(path, buf.Bytes())
 }
 
 // feedsNode returns the feeds sequence of the document, adding one.
@@ -69,21 +82,26 @@ func feedsNode(doc *yaml.Node) *yaml.Node {
 
 var unsafeName = regexp.MustCompile(`[^\p{L}\p{N}._-]+`)
 
-// uniqueFeeds returns the feeds whose URLs are not in have, with names
-// made unique and free of spaces.
-func uniqueFeeds(have, feeds []Feed) []Feed {
-	urls := make(map[string]bool)
+// uniqueFeeds returns the feeds to add (http(s) URLs with a host, not in
+// have nor earlier in feeds), with names made unique and free of spaces,
+// and the others with the reason each was skipped.
+func uniqueFeeds(have, feeds []Feed) (added []Feed, skipped []Skipped) {
+	urls := make(map[string]string) // urlKey to the name of its feed
 	names := make(map[string]bool)
 	for _, f := range have {
-		urls[f.URL] = true
+		urls[urlKey(f.URL)] = f.Name
 		names[f.Name] = true
 	}
-	var out []Feed
 	for _, f := range feeds {
-		if f.URL == "" || urls[f.URL] {
+		if reason := importable(f.URL); reason != "" {
+			skipped = append(skipped, Skipped{Feed: f, Reason: reason})
 			continue
 		}
-		urls[f.URL] = true
+		k := urlKey(f.URL)
+		if name, dup := urls[k]; dup {
+			skipped = append(skipped, Skipped{Feed: f, Reason: fmt.Sprintf("same URL as feed %q", name)})
+			continue
+		}
 		base := strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(f.Name), "-"), "-")
 		if base == "" {
 			base = "feed"
@@ -92,8 +110,42 @@ func uniqueFeeds(have, feeds []Feed) []Feed {
 		for i := 2; names[name]; i++ {
 			name = fmt.Sprintf("%s-%d", base, i)
 		}
-		names[name] = true
-		out = append(out, Feed{Name: name, URL: f.URL, Tags: f.Tags})
+		names[name], urls[k] = true, name
+		added = append(added, Feed{Name: name, URL: f.URL, Tags: cleanTags(f.Tags)})
+	}
+	return added, skipped
+}
+
+// importable returns why an imported URL cannot be a feed, or "".
+func importable(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	switch {
+	case strings.TrimSpace(raw) == "":
+		return "no URL"
+	case err != nil:
+		return "not a valid URL"
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "not an http(s) URL"
+	case u.Host == "":
+		return "URL without a host"
+	}
+	return ""
+}
+
+// cleanTags drops from tags the characters a tag may not hold (see
+// checkName), and the tags left empty.
+func cleanTags(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		t = strings.TrimSpace(strings.Map(func(r rune) rune {
+			if !unicode.IsPrint(r) || news.IsBidiControl(r) || r == '<' || r == '>' {
+				return -1
+			}
+			return r
+		}, t))
+		if t != "" {
+			out = append(out, t)
+		}
 	}
 	return out
 }

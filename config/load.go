@@ -62,7 +62,10 @@ func Parse(name string, data []byte) (*Config, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, &Error{File: name, Msg: "empty configuration"}
 		}
-		return nil, syntaxError(name, err)
+		return nil, syntaxError(name, data, err)
+	}
+	if err := oneDocument(name, data, dec); err != nil {
+		return nil, err
 	}
 	doc := &root
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
@@ -80,6 +83,11 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err := doc.Decode(&cfg); err != nil {
 		return nil, typeErrors(name, doc, err)
 	}
+	if n, _ := child(doc, "fetch"); n != nil {
+		if bp, _ := child(n, "block_private"); bp != nil && !cfg.Fetch.BlockPrivate {
+			cfg.Fetch.AllowPrivate = true
+		}
+	}
 	cfg.setDefaults()
 	if errs := cfg.validate(name, doc); len(errs) > 0 {
 		return nil, errs
@@ -89,14 +97,70 @@ func Parse(name string, data []byte) (*Config, error) {
 
 var lineRE = regexp.MustCompile(`line (\d+): (.*)`)
 
-func syntaxError(name string, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if m := lineRE.FindStringSubmatch(msg); m != nil {
-		var line int
-		fmt.Sscan(m[1], &line)
-		return &Error{File: name, Line: line, Msg: "syntax error: " + m[2]}
+// oneDocument fails when the stream holds a second YAML document after
+// the first: everything it says would be ignored.
+func oneDocument(name string, data []byte, dec *yaml.Decoder) error {
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case errors.Is(err, io.EOF):
+		return nil
+	case err != nil:
+		return syntaxError(name, data, err)
 	}
-	return &Error{File: name, Msg: "syntax error: " + msg}
+	return &Error{File: name, Line: max(next.Line, 1),
+		Msg: "a second YAML document (after ---) is not allowed: the configuration is one document"}
+}
+
+// syntaxError turns a YAML syntax error into an Error at the line of the
+// problem. yaml.v3 names the line where the enclosing block began (so an
+// indentation error on line 4 of a mapping that starts on line 1 says
+// line 1); the line reported is instead the first line whose addition
+// makes the document fail the same way (see problemLine).
+func syntaxError(name string, data []byte, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		fmt.Sscan(m[1], &line)
+		msg = m[2]
+	}
+	if l := problemLine(data, msg); l > 0 {
+		line = l
+	}
+	return &Error{File: name, Line: line, Msg: "syntax error: " + msg}
+}
+
+// problemLine returns the line at which data stops parsing with the
+// message msg: the line k such that the first k-1 lines parse and the
+// first k fail with msg, found by bisection (O(log n) parses). It returns
+// 0 when the bisection ends on another message (a prefix that cuts a
+// multi-line flow collection or quoted string in two fails differently).
+func problemLine(data []byte, msg string) int {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	fails := func(k int) (bool, string) {
+		var n yaml.Node
+		err := yaml.Unmarshal(bytes.Join(lines[:k], nil), &n)
+		if err == nil {
+			return false, ""
+		}
+		m := strings.TrimPrefix(err.Error(), "yaml: ")
+		if sm := lineRE.FindStringSubmatch(m); sm != nil {
+			m = sm[2]
+		}
+		return true, m
+	}
+	lo, hi := 0, len(lines) // the first lo lines parse; the first hi fail
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if bad, _ := fails(mid); bad {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	if _, m := fails(hi); m != msg {
+		return 0
+	}
+	return hi
 }
 
 // typeErrors turns yaml's "line N: cannot unmarshal ..." list into Errors

@@ -8,6 +8,8 @@ import (
 
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/wirestory/aggregator/news"
 )
 
 // CronParser parses schedules the way the daemon runs them: five fields
@@ -30,9 +32,7 @@ func (v *validator) fail(key, format string, args ...any) {
 
 func (c *Config) validate(file string, doc *yaml.Node) Errors {
 	v := &validator{file: file, doc: doc}
-	if _, err := CronParser.Parse(c.Schedule); err != nil {
-		v.fail("schedule", "invalid cron expression %q: %v", c.Schedule, err)
-	}
+	v.checkCron("schedule", c.Schedule)
 	if c.Retention < 0 {
 		v.fail("retention", "must not be negative")
 	}
@@ -44,6 +44,16 @@ func (c *Config) validate(file string, doc *yaml.Node) Errors {
 	c.validateOutput(v)
 	c.validateFeeds(v)
 	return v.errs
+}
+
+// checkCron fails key when expr is not a cron expression the daemon can
+// run, or has a step larger than its field's range.
+func (v *validator) checkCron(key, expr string) {
+	if _, err := CronParser.Parse(expr); err != nil {
+		v.fail(key, "invalid cron expression %q: %v", expr, err)
+	} else if err := checkCronSteps(expr); err != nil {
+		v.fail(key, "invalid cron expression %q: %v", expr, err)
+	}
 }
 
 func (c *Config) validateLog(v *validator) {
@@ -76,6 +86,11 @@ func (c *Config) validateFetch(v *validator) {
 			v.fail(ch.key, "must not be negative")
 		}
 	}
+	for i, p := range f.SecretParams {
+		if strings.TrimSpace(p) == "" {
+			v.fail(fmt.Sprintf("fetch.secret_params[%d]", i), "is empty")
+		}
+	}
 }
 
 func (c *Config) validateOutput(v *validator) {
@@ -87,7 +102,7 @@ func (c *Config) validateOutput(v *validator) {
 		v.fail("output.listen", "must be host:port: %v", err)
 	}
 	if u, err := url.Parse(o.Link); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		v.fail("output.link", "must be an absolute http(s) URL, not %q", o.Link)
+		v.fail("output.link", "must be an absolute http(s) URL, not %q", news.RedactURL(o.Link))
 	}
 	for format, path := range o.Files {
 		if !formats[format] {
@@ -98,7 +113,7 @@ func (c *Config) validateOutput(v *validator) {
 	}
 	if o.WebSubHub != "" {
 		if u, err := url.Parse(o.WebSubHub); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-			v.fail("output.websub_hub", "must be an http(s) URL, not %q", o.WebSubHub)
+			v.fail("output.websub_hub", "must be an http(s) URL, not %q", news.RedactURL(o.WebSubHub))
 		}
 	}
 }
@@ -108,24 +123,28 @@ func (c *Config) validateFeeds(v *validator) {
 		v.fail("feeds", "at least one feed is required")
 	}
 	seen := make(map[string]int)
+	urls := make(map[string]int)
 	for i, f := range c.Feeds {
 		key := fmt.Sprintf("feeds[%d]", i)
-		switch {
+		switch err := checkName(f.Name); {
 		case strings.TrimSpace(f.Name) == "":
 			v.fail(key+".name", "missing feed name")
+		case err != nil:
+			v.fail(key+".name", "feed name %v", err)
 		default:
 			if j, dup := seen[f.Name]; dup {
 				v.fail(key+".name", "duplicate feed name %q (also feeds[%d])", f.Name, j)
 			}
 			seen[f.Name] = i
 		}
-		if err := checkFeedURL(f.URL); err != nil {
-			v.fail(key+".url", "%v", err)
-		}
-		if f.Schedule != "" {
-			if _, err := CronParser.Parse(f.Schedule); err != nil {
-				v.fail(key+".schedule", "invalid cron expression %q: %v", f.Schedule, err)
+		for j, t := range f.Tags {
+			if err := checkName(t); err != nil {
+				v.fail(fmt.Sprintf("%s.tags[%d]", key, j), "tag %v", err)
 			}
+		}
+		c.validateFeedURL(v, i, urls)
+		if f.Schedule != "" {
+			v.checkCron(key+".schedule", f.Schedule)
 		}
 	}
 	for i, name := range c.Dedupe.Priority {
@@ -135,18 +154,42 @@ func (c *Config) validateFeeds(v *validator) {
 	}
 }
 
-func checkFeedURL(raw string) error {
+// validateFeedURL checks the URL of feed i: its form, local files only
+// with fetch.allow_files, and no second entry for the same URL (urls maps
+// the urlKey of each URL seen to its entry).
+func (c *Config) validateFeedURL(v *validator, i int, urls map[string]int) {
+	f, key := c.Feeds[i], fmt.Sprintf("feeds[%d].url", i)
+	shown := news.RedactURL(f.URL, c.Fetch.SecretParams...)
+	if err := checkFeedURL(f.URL, shown); err != nil {
+		v.fail(key, "%v", err)
+		return
+	}
+	if isLocalFeed(f.URL) && !c.Fetch.AllowFiles {
+		v.fail(key, "%q is a local file: file feeds are read only with fetch.allow_files: true", shown)
+	}
+	k := urlKey(f.URL)
+	if j, dup := urls[k]; dup {
+		v.fail(key, "same feed URL as feeds[%d] %q (line %d): %q; a feed is listed once",
+			j, c.Feeds[j].Name, lookup(v.doc, fmt.Sprintf("feeds[%d]", j)), shown)
+		return
+	}
+	urls[k] = i
+}
+
+// checkFeedURL checks the form of a feed URL; shown is raw redacted, for
+// the messages.
+func checkFeedURL(raw, shown string) error {
 	if strings.TrimSpace(raw) == "" {
 		return fmt.Errorf("missing feed URL")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("invalid URL %q: %v", raw, err)
+		return fmt.Errorf("invalid URL %q: %s", shown, news.RedactText(err.Error()))
 	}
 	switch u.Scheme {
 	case "http", "https":
 		if u.Host == "" {
-			return fmt.Errorf("URL %q has no host", raw)
+			return fmt.Errorf("URL %q has no host", shown)
 		}
 	case "file", "":
 		// A local feed: a file path.

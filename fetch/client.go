@@ -12,8 +12,10 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"syscall"
+	"net/url"
 	"time"
+
+	"github.com/wirestory/aggregator/news"
 )
 
 // Defaults for the zero fields of Options.
@@ -44,10 +46,11 @@ const (
 	acceptHeader   = "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
 )
 
-// ErrBlocked is wrapped by the error of a fetch that Options.BlockPrivate
-// refused because the host resolved to a private, loopback or link-local
-// address.
-var ErrBlocked = errors.New("address is private, loopback or link-local")
+// ErrBlocked is wrapped by the error of a fetch refused because its host
+// is, or resolved to, an internal address (private, loopback, link-local,
+// CGNAT, unique-local, unspecified) that the Client's policy does not
+// allow; see Options.BlockPrivate.
+var ErrBlocked = errors.New("address is internal (private, loopback or link-local): refused")
 
 // Options configures a Client. The zero value of every field means its
 // default (see the Default constants).
@@ -63,8 +66,8 @@ type Options struct {
 	// decompression; a larger one is an error, never truncated. Default
 	// 16 MiB.
 	MaxBodyBytes int64
-	// MaxItems caps the items kept from one feed (the first ones); 0 means
-	// the default, 500.
+	// MaxItems caps the items kept from one feed (the newest by date,
+	// ties to the earlier in the document); 0 means the default, 500.
 	MaxItems int
 	// Concurrency caps the requests in flight over all hosts; default 16.
 	Concurrency int
@@ -79,11 +82,25 @@ type Options struct {
 	// RedirectThreshold is how many polls in a row must see the same
 	// permanent redirect before the feed's URL is rewritten; default 3.
 	RedirectThreshold int
-	// BlockPrivate refuses to connect to private, loopback, link-local and
-	// unspecified addresses, checked at dial time so that redirects and DNS
-	// rebinding are covered. With a proxy from the environment the check
-	// applies to the proxy's address. Local file feeds are not affected.
+	// Internal addresses: private (RFC 1918, fc00::/7), loopback,
+	// link-local, CGNAT (100.64.0.0/10), unspecified, multicast, also in
+	// IPv4-mapped and NAT64 forms. By default (both fields false) a feed
+	// whose configured URL (news.FeedState.ConfigURL, else URL) names a
+	// literal address or localhost may be fetched from that host and
+	// port, since the operator wrote it; every other connection to an
+	// internal address is refused: redirects into one, and names that
+	// resolve to one. The check runs on the address actually dialled, so
+	// DNS rebinding is covered too. With a proxy from the environment the
+	// proxy's address is allowed and the target's name is checked before
+	// the request.
+	//
+	// BlockPrivate refuses internal addresses even when configured.
 	BlockPrivate bool
+	// AllowPrivate turns the check off (BlockPrivate wins over it).
+	AllowPrivate bool
+	// SecretParams names query parameters, besides the common ones of
+	// news.IsSecretParam, whose values are redacted from errors.
+	SecretParams news.SecretParams
 }
 
 func (o Options) withDefaults() Options {
@@ -123,19 +140,31 @@ type Client struct {
 	hosts  *hostLimiter
 	// clock paces requests to one host; tests replace it.
 	clock clock
+	// lookup resolves names for the address check; tests replace it.
+	lookup lookupFunc
+	// proxy is the transport's proxy selection.
+	proxy func(*http.Request) (*url.URL, error)
+	// dialer connects where the check allows everything; checked also
+	// refuses internal addresses at the socket (a second line).
+	dialer, checked *net.Dialer
 }
 
 // NewClient returns a Client with opts, zero fields taking their defaults.
 func NewClient(opts Options) *Client {
 	opts = opts.withDefaults()
+	step := min(10*time.Second, opts.Timeout)
 	c := &Client{
-		opts:   opts,
-		global: make(chan struct{}, opts.Concurrency),
-		clock:  realClock{},
+		opts:    opts,
+		global:  make(chan struct{}, opts.Concurrency),
+		clock:   realClock{},
+		lookup:  systemLookup,
+		proxy:   http.ProxyFromEnvironment,
+		dialer:  &net.Dialer{Timeout: step, KeepAlive: 30 * time.Second},
+		checked: &net.Dialer{Timeout: step, KeepAlive: 30 * time.Second, Control: refusePrivate},
 	}
 	c.hosts = newHostLimiter(opts.PerHost, opts.HostDelay, func() clock { return c.clock })
 	c.http = &http.Client{
-		Transport: newTransport(opts),
+		Transport: c.newTransport(),
 		Timeout:   opts.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
@@ -144,46 +173,18 @@ func NewClient(opts Options) *Client {
 	return c
 }
 
-func newTransport(opts Options) *http.Transport {
-	step := min(10*time.Second, opts.Timeout)
-	dialer := &net.Dialer{Timeout: step, KeepAlive: 30 * time.Second}
-	if opts.BlockPrivate {
-		dialer.Control = refusePrivate
-	}
+func (c *Client) newTransport() *http.Transport {
+	step := min(10*time.Second, c.opts.Timeout)
 	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           dialer.DialContext,
+		Proxy:                 func(r *http.Request) (*url.URL, error) { return c.proxy(r) },
+		DialContext:           c.dial,
 		ForceAttemptHTTP2:     true,
 		TLSHandshakeTimeout:   step,
-		ResponseHeaderTimeout: opts.Timeout,
+		ResponseHeaderTimeout: c.opts.Timeout,
 		ExpectContinueTimeout: time.Second,
 		MaxIdleConns:          100,
-		MaxIdleConnsPerHost:   max(2, opts.PerHost),
+		MaxIdleConnsPerHost:   max(2, c.opts.PerHost),
 		IdleConnTimeout:       90 * time.Second,
 		DisableCompression:    true, // we decompress ourselves, to cap the size
 	}
 }
-
-// refusePrivate is a net.Dialer Control function: it runs after name
-// resolution, on the address actually dialled.
-func refusePrivate(network, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return err
-	}
-	ip := net.ParseIP(host)
-	if ip == nil {
-		return ErrBlocked
-	}
-	if ip4 := ip.To4(); ip4 != nil {
-		ip = ip4
-	}
-	if ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsMulticast() || sharedAddressSpace.Contains(ip) {
-		return ErrBlocked
-	}
-	return nil
-}
-
-// sharedAddressSpace is the carrier-grade NAT range of RFC 6598.
-var sharedAddressSpace = &net.IPNet{IP: net.IPv4(100, 64, 0, 0).To4(), Mask: net.CIDRMask(10, 32)}

@@ -140,7 +140,7 @@ func (c *Client) discovered(ctx context.Context, st news.FeedState, now time.Tim
 		fresp, err := c.get(ctx, &fst)
 		switch {
 		case err != nil && ctx.Err() != nil:
-			return Result{State: st, Err: fmt.Errorf("fetch %s: %w", feedName(st), err)}
+			return Result{State: st, Err: c.redactErr(fmt.Errorf("fetch %s: %w", c.feedName(st), err))}
 		case err != nil:
 			errs = append(errs, fmt.Sprintf("%s: %v", link, err))
 			continue
@@ -153,10 +153,8 @@ func (c *Client) discovered(ctx context.Context, st news.FeedState, now time.Tim
 			out.Discovered, out.Rewritten = true, st.URL
 			return out
 		}
-		if inner := errors.Unwrap(out.Err); inner != nil {
-			out.Err = inner // failed's "fetch NAME: " comes again below
-		}
-		errs = append(errs, fmt.Sprintf("%s: %v", link, out.Err))
+		// failed's "fetch NAME: " comes again below
+		errs = append(errs, fmt.Sprintf("%s: %s", link, strings.TrimPrefix(out.Err.Error(), "fetch "+c.feedName(fst)+": ")))
 	}
 	return c.failed(st, now, resp.status, resp.header,
 		fmt.Errorf("%s is an HTML page whose linked feeds failed: %s", resp.url, strings.Join(errs, "; ")))

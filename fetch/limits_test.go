@@ -152,19 +152,6 @@ func TestCharsetFromContentType(t *testing.T) {
 	}
 }
 
-func TestMaxItemsKeepsFirst(t *testing.T) {
-	srv := serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(rssFeed(50, ""))) })
-	res := newTestClient(Options{MaxItems: 5}).Fetch(context.Background(), news.FeedState{URL: srv.URL}, testNow)
-	if res.Err != nil || len(res.Items) != 5 {
-		t.Fatalf("err %v, %d items", res.Err, len(res.Items))
-	}
-	for i, it := range res.Items {
-		if want := fmt.Sprintf("courier-%d", i); it.GUID != want {
-			t.Errorf("item %d GUID %q, want %q", i, it.GUID, want)
-		}
-	}
-}
-
 func TestBlockPrivateRefusesLoopback(t *testing.T) {
 	hits := 0
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {

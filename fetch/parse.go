@@ -15,7 +15,6 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/rss"
-	"golang.org/x/net/html"
 
 	"github.com/wirestory/aggregator/news"
 )
@@ -34,9 +33,16 @@ type parsed struct {
 // Parse reads one feed document and converts its entries to news items of
 // the named feed. base is the URL the document came from; relative item
 // links are resolved against it (then against the feed's own link). At most
-// maxItems items are returned, the first ones of the document (0: no limit);
-// now stands in for a missing publish time. Items with the same news.Item.Key
-// as an earlier item are dropped.
+// maxItems items are returned (0: no limit): the newest by date, ties going
+// to the earlier in the document, in document order. now is the fetch
+// time: it stands in for a missing publish time, and later dates are
+// clamped to it plus ten minutes. Items with the same news.Item.Key as an
+// item kept are dropped.
+//
+// Text fields stay text: a title is plain text (HTML only where the format
+// says so, or, in RSS, where it looks like HTML), capped at 300 characters;
+// Content and Summary are HTML, with plain-text fields (Atom type="text",
+// JSON Feed content_text and summary) escaped.
 //
 // The document may be in any encoding that a byte order mark or its XML
 // declaration names; the items' text is always valid UTF-8. Parse reads at
@@ -80,7 +86,8 @@ func parseBody(body []byte, contentType, feed, base string, maxItems int, now ti
 		}
 		return parsed{}, fmt.Errorf("parse feed: %w", err)
 	}
-	return parsed{items: convertAll(f, feed, base, maxItems, now), ttl: rssTTL(f)}, nil
+	kinds := feedKinds(f, text, decl)
+	return parsed{items: convertAll(f, kinds, feed, base, maxItems, now), ttl: rssTTL(f)}, nil
 }
 
 // document returns a reader of text, with utf8Decl in front when toUTF8
@@ -92,35 +99,59 @@ func document(text []byte, decl bool) io.Reader {
 	return io.MultiReader(strings.NewReader(utf8Decl), bytes.NewReader(text))
 }
 
-func convertAll(f *gofeed.Feed, feed, base string, maxItems int, now time.Time) []news.Item {
+// convertAll converts the items of f: at most maxItems (0: all), the
+// newest by date with ties going to the earlier in the document, returned
+// in document order. Items with the Key of an item kept already are
+// dropped.
+func convertAll(f *gofeed.Feed, kinds func(int) fieldKinds, feed, base string, maxItems int, now time.Time) []news.Item {
 	baseURL := resolveBase(base, f.Link)
 	feedAuthor := ""
 	if len(f.Authors) > 0 && f.Authors[0] != nil {
-		feedAuthor = clean(f.Authors[0].Name)
+		feedAuthor = textField(clean(f.Authors[0].Name), kindGuess)
 	}
-	n := len(f.Items)
+	order := newestFirst(f.Items, now)
+	n := len(order)
 	if maxItems > 0 {
 		n = min(n, maxItems)
 	}
-	items := make([]news.Item, 0, n)
-	seen := make(map[string]bool, len(f.Items))
-	for _, it := range f.Items {
-		if maxItems > 0 && len(items) >= maxItems {
+	kept := make([]int, 0, n)
+	byIndex := make(map[int]news.Item, n)
+	seen := make(map[string]bool, n)
+	for _, i := range order {
+		if len(kept) == n {
 			break
 		}
-		if it == nil {
-			continue
-		}
-		item := convert(it, feed, baseURL, now)
+		item := convert(f.Items[i], kinds(i), feed, baseURL, now)
 		if item.Author == "" {
 			item.Author = feedAuthor
 		}
 		if k := item.Key(); !seen[k] {
 			seen[k] = true
-			items = append(items, item)
+			kept = append(kept, i)
+			byIndex[i] = item
 		}
 	}
+	slices.Sort(kept)
+	items := make([]news.Item, len(kept))
+	for j, i := range kept {
+		items[j] = byIndex[i]
+	}
 	return items
+}
+
+// newestFirst returns the indexes of the non-nil items, newest first by
+// the date convert gives them; ties keep document order.
+func newestFirst(items []*gofeed.Item, now time.Time) []int {
+	order := make([]int, 0, len(items))
+	dates := make([]time.Time, len(items))
+	for i, it := range items {
+		if it != nil {
+			order = append(order, i)
+			dates[i], _ = itemTimes(it, now)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return dates[b].Compare(dates[a]) })
+	return order
 }
 
 // rssTTL returns the RSS <ttl> of f (minutes) as a duration, or zero.
@@ -136,35 +167,62 @@ func rssTTL(f *gofeed.Feed) time.Duration {
 	return time.Duration(min(minutes, maxHintMinutes)) * time.Minute
 }
 
-func convert(it *gofeed.Item, feed string, base *url.URL, now time.Time) news.Item {
+func convert(it *gofeed.Item, k fieldKinds, feed string, base *url.URL, now time.Time) news.Item {
 	item := news.Item{
 		Feed:       feed,
 		GUID:       clean(it.GUID),
 		Link:       itemLink(it, base),
-		Title:      PlainText(clean(it.Title)),
-		Content:    clean(it.Content),
-		Summary:    clean(it.Description),
+		Title:      capTitle(textField(clean(it.Title), k.title)),
+		Content:    htmlField(clean(it.Content), k.content),
+		Summary:    htmlField(clean(it.Description), k.summary),
 		Categories: categories(it.Categories),
-		Published:  now.UTC(),
 	}
+	if item.Content != "" {
+		// The summary beside a body is never published: cap it. Alone, it
+		// is the body, under the document's cap.
+		item.Summary = capSummary(item.Summary)
+	}
+	item.Published, item.Updated = itemTimes(it, now)
 	item.CanonicalLink = CanonicalURL(item.Link)
 	if len(it.Authors) > 0 && it.Authors[0] != nil {
-		item.Author = clean(it.Authors[0].Name)
+		item.Author = textField(clean(it.Authors[0].Name), kindGuess)
 		if item.Author == "" {
 			item.Author = clean(it.Authors[0].Email)
 		}
-	}
-	// A date that parses to the zero time ("1 Jan 0001") counts as none.
-	switch {
-	case it.PublishedParsed != nil && !it.PublishedParsed.IsZero():
-		item.Published = it.PublishedParsed.UTC()
-	case it.UpdatedParsed != nil && !it.UpdatedParsed.IsZero():
-		item.Published = it.UpdatedParsed.UTC()
-	}
-	if it.UpdatedParsed != nil {
-		item.Updated = it.UpdatedParsed.UTC()
+		item.Author = capTitle(item.Author)
 	}
 	return item
+}
+
+// maxSkew is how far past the fetch time an item's date may lie. A later
+// date (a feed's mistake, or a trick to stay on top of the merged feed)
+// is clamped to the fetch time plus maxSkew: here, once, before dedupe,
+// store and output see it. The original is not kept.
+const maxSkew = 10 * time.Minute
+
+// itemTimes returns the item's publish time (its published, else updated
+// date, else now) and its updated time (zero when none), in UTC, clamped
+// to now plus maxSkew. A date that parses to the zero time ("1 Jan 0001")
+// counts as none.
+func itemTimes(it *gofeed.Item, now time.Time) (published, updated time.Time) {
+	limit := now.Add(maxSkew).UTC()
+	clamp := func(t time.Time) time.Time {
+		if t = t.UTC(); t.After(limit) {
+			return limit
+		}
+		return t
+	}
+	published = now.UTC()
+	switch {
+	case it.PublishedParsed != nil && !it.PublishedParsed.IsZero():
+		published = clamp(*it.PublishedParsed)
+	case it.UpdatedParsed != nil && !it.UpdatedParsed.IsZero():
+		published = clamp(*it.UpdatedParsed)
+	}
+	if it.UpdatedParsed != nil && !it.UpdatedParsed.IsZero() {
+		updated = clamp(*it.UpdatedParsed)
+	}
+	return published, updated
 }
 
 // itemLink returns the item's link made absolute: its link, else its first
@@ -234,25 +292,4 @@ func absolute(base *url.URL, ref string) string {
 func isURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-}
-
-// PlainText returns the text of an HTML fragment: tags dropped, entities
-// decoded, white space folded to single spaces. It is safe for concurrent
-// use.
-func PlainText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return strings.Join(strings.Fields(s), " ")
-	}
-	var b strings.Builder
-	z := html.NewTokenizer(strings.NewReader(s))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return strings.Join(strings.Fields(b.String()), " ")
-		case html.TextToken:
-			b.Write(z.Text())
-		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
-			b.WriteByte(' ')
-		}
-	}
 }

@@ -71,7 +71,7 @@ func (c *Client) Fetch(ctx context.Context, st news.FeedState, now time.Time) (r
 		}
 	}()
 	if st.Gone {
-		return Result{State: st, Err: fmt.Errorf("fetch %s: %w", feedName(st), ErrGone)}
+		return Result{State: st, Err: c.redactErr(fmt.Errorf("fetch %s: %w", c.feedName(st), ErrGone))}
 	}
 	st.LastAttempt = now
 	if isLocal(st.URL) {
@@ -80,7 +80,7 @@ func (c *Client) Fetch(ctx context.Context, st news.FeedState, now time.Time) (r
 	resp, err := c.get(ctx, &st)
 	if err != nil && ctx.Err() != nil {
 		// The caller gave up (shutdown): not the feed's failure.
-		return Result{State: st, Err: fmt.Errorf("fetch %s: %w", feedName(st), err)}
+		return Result{State: st, Err: c.redactErr(fmt.Errorf("fetch %s: %w", c.feedName(st), err))}
 	}
 	if err != nil {
 		return c.failed(st, now, 0, nil, err)
@@ -95,7 +95,7 @@ func (c *Client) Fetch(ctx context.Context, st news.FeedState, now time.Time) (r
 		return c.failed(st, now, resp.status, resp.header, ErrGone)
 	default:
 		return c.failed(st, now, resp.status, resp.header,
-			fmt.Errorf("%s: status %d %s", resp.url, resp.status, http.StatusText(resp.status)))
+			fmt.Errorf("%s: status %d %s", c.redact(resp.url), resp.status, http.StatusText(resp.status)))
 	}
 }
 
@@ -142,9 +142,10 @@ func (c *Client) succeeded(st news.FeedState, now time.Time, resp *response, ttl
 }
 
 // failed records a failed poll: one more failure, the next poll after the
-// backoff or the server's Retry-After, whichever is later.
+// backoff or the server's Retry-After, whichever is later. The error, and
+// so State.LastError, is redacted (see redactErr).
 func (c *Client) failed(st news.FeedState, now time.Time, status int, h http.Header, err error) Result {
-	err = fmt.Errorf("fetch %s: %w", feedName(st), err)
+	err = c.redactErr(fmt.Errorf("fetch %s: %w", c.feedName(st), err))
 	st.LastAttempt = now
 	st.LastStatus = status
 	st.LastError = err.Error()
@@ -182,9 +183,9 @@ func bodyHash(body []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func feedName(st news.FeedState) string {
+func (c *Client) feedName(st news.FeedState) string {
 	if st.Name != "" {
 		return st.Name
 	}
-	return st.URL
+	return c.redact(st.URL)
 }

@@ -43,12 +43,17 @@ type response struct {
 // in a loop, only to http and https URLs.
 func (c *Client) get(ctx context.Context, st *news.FeedState) (*response, error) {
 	target := st.URL
+	configured := st.ConfigURL
+	if configured == "" {
+		configured = st.URL
+	}
+	ctx = c.allowConfigured(ctx, configured)
 	seen := make(map[string]bool)
 	permanent, leading := "", true
 	var deadline time.Time
 	for hops := 0; ; hops++ {
 		if seen[target] {
-			return nil, fmt.Errorf("redirect loop at %s", target)
+			return nil, fmt.Errorf("redirect loop at %s", c.redact(target))
 		}
 		seen[target] = true
 		resp, err := c.hop(ctx, target, st, &deadline)
@@ -60,9 +65,9 @@ func (c *Client) get(ctx context.Context, st *news.FeedState) (*response, error)
 			return resp, nil
 		}
 		if hops == maxHops {
-			return nil, fmt.Errorf("more than %d redirects from %s", maxHops, st.URL)
+			return nil, fmt.Errorf("more than %d redirects from %s", maxHops, c.redact(st.URL))
 		}
-		next, err := location(target, resp.header.Get("Location"))
+		next, err := c.location(target, resp.header.Get("Location"))
 		if err != nil {
 			return nil, err
 		}
@@ -85,20 +90,20 @@ func isRedirect(status int) bool {
 }
 
 // location resolves a Location header against the URL that sent it.
-func location(from, loc string) (string, error) {
+func (c *Client) location(from, loc string) (string, error) {
 	if strings.TrimSpace(loc) == "" {
-		return "", fmt.Errorf("redirect from %s without Location", from)
+		return "", fmt.Errorf("redirect from %s without Location", c.redact(from))
 	}
 	base, err := url.Parse(from)
 	if err != nil {
-		return "", fmt.Errorf("redirect from %s: %w", from, err)
+		return "", fmt.Errorf("redirect from %s: %w", c.redact(from), err)
 	}
 	u, err := base.Parse(strings.TrimSpace(loc))
 	if err != nil {
-		return "", fmt.Errorf("redirect from %s: %w", from, err)
+		return "", fmt.Errorf("redirect from %s: %w", c.redact(from), err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("redirect from %s to unsupported URL %q", from, loc)
+		return "", fmt.Errorf("redirect from %s to unsupported URL %q", c.redact(from), c.redact(loc))
 	}
 	u.Fragment, u.RawFragment = "", ""
 	return u.String(), nil
@@ -113,7 +118,10 @@ func (c *Client) hop(ctx context.Context, target string, st *news.FeedState, dea
 		return nil, err
 	}
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		return nil, fmt.Errorf("unsupported URL %q", target)
+		return nil, fmt.Errorf("unsupported URL %q", c.redact(target))
+	}
+	if ctx, err = c.admit(ctx, req); err != nil {
+		return nil, err
 	}
 	releaseHost, err := c.hosts.acquire(ctx, req.URL.Host)
 	if err != nil {
@@ -143,7 +151,7 @@ func (c *Client) hop(ctx context.Context, target string, st *news.FeedState, dea
 	}
 	out.body, err = readBody(resp.Body, resp.Header.Get("Content-Encoding"), c.opts.MaxBodyBytes)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", target, err)
+		return nil, fmt.Errorf("read %s: %w", c.redact(target), err)
 	}
 	return out, nil
 }

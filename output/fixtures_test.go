@@ -128,6 +128,9 @@ func sampleFeeds() []news.FeedState {
 	}
 }
 
+// hostileTitle is a headline holding markup, as text.
+const hostileTitle = `<script>alert('title')</script>Breaking <img src=x onerror=alert(1)>news`
+
 // hostileMarkup tries every way we know to get script into a reader.
 const hostileMarkup = `<p>Hello</p><script>alert('s1')</script>
 <img src="x" onerror="alert('s2')"><a href="javascript:alert('s3')">click</a>
@@ -143,8 +146,7 @@ const hostileMarkup = `<p>Hello</p><script>alert('s1')</script>
 
 // hostileStory is a story whose every field is an attack.
 func hostileStory() news.Story {
-	rep := member(`"><script>alert('feed')</script>`, `javascript:alert('link')`,
-		`<script>alert('title')</script>Breaking <img src=x onerror=alert(1)>news`, hostileMarkup, base.Add(time.Hour))
+	rep := member(`"><script>alert('feed')</script>`, `javascript:alert('link')`, hostileTitle, hostileMarkup, base.Add(time.Hour))
 	rep.Author = `<script>alert('author')</script>Ann`
 	other := member(`]]><evil/>`, `https://ok.example/x" onmouseover="alert(1)`, `"><svg onload=alert(2)>`, "", base)
 	bad := member("plain-feed", "data:text/html,<script>alert(3)</script>", "plain ]]> title", "", base)

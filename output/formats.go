@@ -2,10 +2,40 @@ package output
 
 import (
 	"encoding/xml"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gorilla/feeds"
 )
+
+// rfc822 is the date format of RSS 2.0 (RFC 822 with four-digit years),
+// with the zone written GMT: gorilla/feeds writes "+0000", which some
+// readers do not take.
+const rfc822 = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+// rssDate formats t for RSS.
+func rssDate(t time.Time) string { return t.UTC().Format(rfc822) }
+
+// markupEscaper escapes the characters of text that HTML would read as
+// markup.
+var markupEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// entityLike matches what an HTML reader would decode as a character
+// reference.
+var entityLike = regexp.MustCompile(`&[#A-Za-z0-9]+;`)
+
+// titleMarkup returns a plain-text title for an element that readers may
+// take for HTML (RSS titles, which many readers render as HTML; Atom
+// titles, which may say so): a title holding < or > or something like an
+// entity is HTML-escaped, and isHTML is true; any other title is written
+// as it is, which reads the same as text and as HTML.
+func titleMarkup(title string) (s string, isHTML bool) {
+	if strings.ContainsAny(title, "<>") || entityLike.MatchString(title) {
+		return markupEscaper.Replace(title), true
+	}
+	return title, false
+}
 
 // rssDoc is an RSS 2.0 document: gorilla/feeds' items in a channel that
 // also carries atom:link elements (self and WebSub hub), which gorilla's
@@ -42,7 +72,9 @@ func (d *rssDoc) FeedXml() any { return d }
 // guids are story URNs, not permalinks.
 func newRSS(f *feeds.Feed, entries []entry, m feedMeta) *rssDoc {
 	ch := (&feeds.Rss{Feed: f}).RssFeed()
-	for _, it := range ch.Items {
+	for i, it := range ch.Items {
+		it.Title, _ = titleMarkup(entries[i].Title)
+		it.PubDate = rssDate(entries[i].Published)
 		if it.Content != nil {
 			it.Description = it.Content.Content
 			it.Content = nil
@@ -57,7 +89,7 @@ func newRSS(f *feeds.Feed, entries []entry, m feedMeta) *rssDoc {
 		Title:         m.Title,
 		Link:          m.Home,
 		Description:   m.Description,
-		LastBuildDate: m.Updated.Format(time.RFC1123Z),
+		LastBuildDate: rssDate(m.Updated),
 		TTL:           int(m.TTL / time.Minute),
 		AtomLinks:     []rssAtomLink{{Href: m.Self, Rel: "self", Type: "application/rss+xml"}},
 		Items:         ch.Items,
@@ -80,7 +112,19 @@ type atomDoc struct {
 	Updated  string   `xml:"updated"`
 	Links    []feeds.AtomLink
 	Author   *feeds.AtomAuthor
-	Entries  []*feeds.AtomEntry
+	Entries  []atomEntry
+}
+
+// atomEntry is gorilla/feeds' entry with a title that can say it is HTML
+// (see titleMarkup); the outer Title hides the embedded one.
+type atomEntry struct {
+	*feeds.AtomEntry
+	Title atomTitle `xml:"title"`
+}
+
+type atomTitle struct {
+	Type string `xml:"type,attr,omitempty"`
+	Text string `xml:",chardata"`
 }
 
 // FeedXml makes atomDoc a feeds.XmlFeed.
@@ -90,8 +134,15 @@ func (d *atomDoc) FeedXml() any { return d }
 // entry's published time and a rel="related" link per other source.
 func newAtom(f *feeds.Feed, entries []entry, m feedMeta) *atomDoc {
 	a := (&feeds.Atom{Feed: f}).AtomFeed()
+	out := make([]atomEntry, len(a.Entries))
 	for i, en := range a.Entries {
 		e := entries[i]
+		out[i] = atomEntry{AtomEntry: en}
+		if text, isHTML := titleMarkup(e.Title); isHTML {
+			out[i].Title = atomTitle{Type: "html", Text: text}
+		} else {
+			out[i].Title = atomTitle{Text: text}
+		}
 		en.Published = e.Published.Format(time.RFC3339)
 		for _, s := range e.Sources[1:] {
 			if s.URL != "" {
@@ -110,7 +161,7 @@ func newAtom(f *feeds.Feed, entries []entry, m feedMeta) *atomDoc {
 		ID:       m.ID,
 		Updated:  m.Updated.Format(time.RFC3339),
 		Author:   &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: name}},
-		Entries:  a.Entries,
+		Entries:  out,
 	}
 	if m.Home != "" {
 		d.Links = append(d.Links, feeds.AtomLink{Href: m.Home, Rel: "alternate", Type: "text/html"})

@@ -5,7 +5,23 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
+
+// A response may take writeBase plus the time to send its body at
+// minWriteRate to write (a 1 MiB feed: 10 s + 64 s); a reader slower than
+// that, or one that stops reading, has its connection closed, so that
+// readers who never read cannot hold connections (and descriptors) for
+// ever. They are variables for the tests.
+var (
+	writeBase    = 10 * time.Second
+	minWriteRate = 16 << 10 // bytes per second
+)
+
+// writeTimeout is how long a response of n bytes may take to write.
+func writeTimeout(n int) time.Duration {
+	return writeBase + time.Duration(n)*time.Second/time.Duration(minWriteRate)
+}
 
 // ServeHTTP serves "/" (the page), "/feed.rss", "/feed.atom", "/feed.json"
 // and "/tags/NAME.EXT" for every tag rendered, answering GET
@@ -56,7 +72,27 @@ func serve(w http.ResponseWriter, r *http.Request, res *resource, opts Options) 
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("ETag", etag)
-	http.ServeContent(w, r, "", res.modTime, bytes.NewReader(body))
+	// Not supported by every ResponseWriter (tests' recorders); the
+	// server's own WriteTimeout then stands.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeTimeout(len(body))))
+	http.ServeContent(w, ignoreFutureIMS(r, time.Now()), "", res.modTime, bytes.NewReader(body))
+}
+
+// ignoreFutureIMS returns r without its If-Modified-Since when that names
+// a time after now: RFC 9110 13.1.3 makes such a date invalid, and
+// honouring it would answer 304 to every request until that time, whatever
+// changed.
+func ignoreFutureIMS(r *http.Request, now time.Time) *http.Request {
+	ims := r.Header.Get("If-Modified-Since")
+	if ims == "" {
+		return r
+	}
+	if t, err := http.ParseTime(ims); err != nil || !t.After(now) {
+		return r
+	}
+	r = r.Clone(r.Context())
+	r.Header.Del("If-Modified-Since")
+	return r
 }
 
 // routeOf names the route of path for metrics, with tags folded into one

@@ -66,9 +66,9 @@ func newEntry(st *news.Story, feedTags map[string][]string) entry {
 	e := entry{
 		ID:        st.ID,
 		URN:       storyURN(st.ID),
-		Title:     plainText(rep.Title),
+		Title:     titleText(rep.Title),
 		Link:      safeLink(rep.Link),
-		Author:    plainText(rep.Author),
+		Author:    titleText(rep.Author),
 		Published: stamp(st.Published),
 		Updated:   storyUpdated(st),
 		Content:   content,
@@ -85,7 +85,7 @@ func newEntry(st *news.Story, feedTags map[string][]string) entry {
 		e.Sources = append(e.Sources, source{
 			Feed:      m.Feed,
 			URL:       safeLink(m.Link),
-			Title:     plainText(m.Title),
+			Title:     titleText(m.Title),
 			Published: stamp(m.Published),
 		})
 		for _, t := range feedTags[m.Feed] {

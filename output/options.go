@@ -38,6 +38,12 @@ type Options struct {
 	// HubClient sends the WebSub pings; nil means a client with a
 	// 10-second timeout.
 	HubClient *http.Client
+	// ShowFeedURLs shows each feed's URL (redacted) in the page's
+	// feed-health table; by default the public page names feeds only.
+	ShowFeedURLs bool
+	// SecretParams names query parameters, besides the common ones of
+	// news.IsSecretParam, whose values are redacted from URLs shown.
+	SecretParams []string
 }
 
 // Formats lists the formats Render accepts: "rss", "atom", "json". It is

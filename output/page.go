@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,10 +25,28 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
+	"count": thousands,
 }).Parse(pageSource))
 
-// pageStories caps the stories on the page when MaxItems does not.
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// pageStories caps the stories on the page; the feeds carry the rest.
 const pageStories = 100
+
+// pageFeedRows caps the rows of the page's feed-health table: failing
+// and gone feeds first, then healthy ones; a summary line counts them
+// all, so that a page of 10,000 feeds stays small.
+const pageFeedRows = 100
 
 // pageSecurity are the headers sent with the page: no script may run, no
 // other origin may frame it, and no referrer leaks to the outlets.
@@ -43,7 +62,18 @@ type pageData struct {
 	Alternates         []pageLink // the main feeds
 	TagFeeds           []pageTag
 	Stories            []pageStory
-	Feeds              []pageFeed
+	// AllStories is how many stories the feeds carry; the page shows the
+	// first len(Stories).
+	AllStories int
+	Health     pageHealth
+}
+
+// pageHealth is the feed-health table: a summary of every feed and at
+// most pageFeedRows rows, failing feeds first.
+type pageHealth struct {
+	Rows                          []pageFeed
+	Total, Healthy, Failing, Gone int
+	ShowURLs                      bool
 }
 
 type pageLink struct{ Href, Type, Label string }
@@ -59,9 +89,15 @@ type pageStory struct {
 	Others                         []source
 }
 
+// pageFeed is one row of the health table. It carries no raw error text
+// (that can map internal hosts and ports), only its class; the URL, shown
+// only with Options.ShowFeedURLs, is redacted.
 type pageFeed struct {
-	news.FeedState
-	Link, Class string
+	Name, URL, Link, Class, Problem string
+	Status                          string
+	LastSuccess, NextPoll           time.Time
+	Failures                        int
+	Gone                            bool
 }
 
 // renderPage renders the page from the model and feed health; the same
@@ -82,6 +118,7 @@ func renderPage(entries []entry, states []news.FeedState, tags []string, opts Op
 		}
 		d.TagFeeds = append(d.TagFeeds, pt)
 	}
+	d.AllStories = len(entries)
 	for _, e := range limit(entries, pageStories) {
 		ps := pageStory{
 			ID: e.ID, Title: e.Title, Link: e.Link, Feed: e.Sources[0].Feed,
@@ -92,9 +129,7 @@ func renderPage(entries []entry, states []news.FeedState, tags []string, opts Op
 		}
 		d.Stories = append(d.Stories, ps)
 	}
-	for _, st := range states {
-		d.Feeds = append(d.Feeds, pageFeed{FeedState: st, Link: safeLink(st.URL), Class: healthClass(st)})
-	}
+	d.Health = newHealth(states, opts)
 	var buf bytes.Buffer
 	if err := pageTemplate.Execute(&buf, d); err != nil {
 		return nil, fmt.Errorf("render page: %w", err)
@@ -118,4 +153,92 @@ func healthClass(st news.FeedState) string {
 		return "failing"
 	}
 	return "ok"
+}
+
+// newHealth builds the health table: every feed counted, failing and gone
+// feeds listed first (in their order), then healthy ones, at most
+// pageFeedRows rows.
+func newHealth(states []news.FeedState, opts Options) pageHealth {
+	h := pageHealth{Total: len(states), ShowURLs: opts.ShowFeedURLs}
+	var bad, good []news.FeedState
+	for _, st := range states {
+		switch healthClass(st) {
+		case "gone":
+			h.Gone++
+			bad = append(bad, st)
+		case "failing":
+			h.Failing++
+			bad = append(bad, st)
+		default:
+			h.Healthy++
+			good = append(good, st)
+		}
+	}
+	for _, st := range append(bad, good...) {
+		if len(h.Rows) == pageFeedRows {
+			break
+		}
+		h.Rows = append(h.Rows, newPageFeed(st, opts))
+	}
+	return h
+}
+
+func newPageFeed(st news.FeedState, opts Options) pageFeed {
+	f := pageFeed{Name: st.Name, Class: healthClass(st), Problem: errorClass(st), Status: "—",
+		LastSuccess: st.LastSuccess, NextPoll: st.NextPoll, Failures: st.Failures, Gone: st.Gone}
+	switch {
+	case st.Gone:
+		f.Status = "Gone"
+	case st.LastStatus != 0:
+		f.Status = strconv.Itoa(st.LastStatus)
+	}
+	if opts.ShowFeedURLs {
+		f.URL = news.RedactURL(st.URL, opts.SecretParams...)
+		if safeLink(st.URL) != "" {
+			f.Link = f.URL
+		}
+	}
+	return f
+}
+
+// errorClasses map what a feed's last error says to the short class the
+// public page shows, first match first.
+var errorClasses = []struct{ needle, class string }{
+	{"address is internal", "blocked address"},
+	{"deadline exceeded", "timeout"},
+	{"timeout", "timeout"},
+	{"connection refused", "connection refused"},
+	{"no such host", "DNS error"},
+	{"lookup ", "DNS error"},
+	{"certificate", "TLS error"},
+	{"tls:", "TLS error"},
+	{"x509", "TLS error"},
+	{"too large", "too large"},
+	{"body exceeds", "too large"},
+	{"not an rss, atom or json feed", "not a feed"},
+	{"parse feed", "parse error"},
+	{"redirect", "redirect error"},
+	{"connection reset", "connection lost"},
+	{"eof", "connection lost"},
+}
+
+// errorClass names the kind of a feed's last error for the public page,
+// which shows no raw error text: "HTTP 404", "timeout", "parse error",
+// "connection refused" and the like; "" when there is none.
+func errorClass(st news.FeedState) string {
+	switch {
+	case st.Gone:
+		return "HTTP 410 (gone)"
+	case st.LastError == "":
+		return ""
+	case st.LastStatus >= 400:
+		return "HTTP " + strconv.Itoa(st.LastStatus)
+	}
+	e := strings.ToLower(st.LastError)
+	for _, c := range errorClasses {
+		if strings.Contains(e, c.needle) {
+			return c.class
+		}
+	}
+	return "error"
 }

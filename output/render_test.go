@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"html"
 	"slices"
 	"strings"
 	"testing"
@@ -35,13 +36,27 @@ type atomLinkXML struct {
 	Rel  string `xml:"rel,attr"`
 }
 
+// atomTitleXML is an Atom title with its type; text reads it as a
+// reader does.
+type atomTitleXML struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+func (a atomTitleXML) text() string {
+	if a.Type == "html" {
+		return html.UnescapeString(a.Body)
+	}
+	return a.Body
+}
+
 type atomFile struct {
 	ID      string        `xml:"id"`
 	Updated string        `xml:"updated"`
 	Links   []atomLinkXML `xml:"link"`
 	Entries []struct {
 		ID        string        `xml:"id"`
-		Title     string        `xml:"title"`
+		Title     atomTitleXML  `xml:"title"`
 		Published string        `xml:"published"`
 		Updated   string        `xml:"updated"`
 		Links     []atomLinkXML `xml:"link"`
@@ -130,10 +145,10 @@ func TestRenderIDsAndDates(t *testing.T) {
 		}
 	}
 	// Dated by the news, not by when the stories were stored (09:50).
-	if got, want := r.Channel.LastBuildDate, "Mon, 02 Mar 2026 09:30:00 +0000"; got != want {
+	if got, want := r.Channel.LastBuildDate, "Mon, 02 Mar 2026 09:30:00 GMT"; got != want {
 		t.Errorf("rss lastBuildDate = %q, want the newest member's time %q", got, want)
 	}
-	if got := r.Channel.Items[0].PubDate; got != "Mon, 02 Mar 2026 09:10:00 +0000" {
+	if got := r.Channel.Items[0].PubDate; got != "Mon, 02 Mar 2026 09:10:00 GMT" {
 		t.Errorf("rss pubDate = %q, want the representative's", got)
 	}
 	if a.Updated != "2026-03-02T09:30:00Z" || a.Entries[0].Published != "2026-03-02T09:10:00Z" || a.Entries[0].Updated != "2026-03-02T09:30:00Z" {

@@ -6,11 +6,14 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/wirestory/aggregator/news"
 )
 
 // policy is the sanitiser for every body published: bluemonday's UGC policy
@@ -88,6 +91,22 @@ func safeLink(u string) string {
 		return ""
 	}
 	return p.String()
+}
+
+// titleText returns a text field (a headline, a byline) as published: the
+// text as it is, never parsed as HTML (fetch keeps titles as text, so
+// "x<y" is a headline about x and y, which every format and the page
+// escape), with bidirectional controls (U+202A-U+202E, U+2066-U+2069 and
+// the marks), which could reorder a reader's display, and other control
+// characters dropped, and white space folded.
+func titleText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if news.IsBidiControl(r) || (unicode.IsControl(r) && !unicode.IsSpace(r)) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // plainText returns the text of an HTML fragment or plain string: tags are

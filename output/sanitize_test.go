@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"encoding/json"
+	"html"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -56,20 +57,23 @@ func TestSanitiseFeeds(t *testing.T) {
 // feed's own parsing, as a reader sees it; it also checks titles.
 func publishedHTML(t *testing.T, format string, b []byte) []string {
 	t.Helper()
-	var out []string
-	var titles []string
+	var out, titles, raw []string // raw: titles as an HTML-reading reader gets them
 	switch format {
 	case "rss":
 		var r rssFile
 		decodeXML(t, b, &r)
 		for _, it := range r.Channel.Items {
-			out, titles = append(out, it.Description), append(titles, it.Title)
+			// Titles holding markup characters are HTML-escaped for the
+			// readers that take RSS titles for HTML.
+			out, titles = append(out, it.Description), append(titles, html.UnescapeString(it.Title))
+			raw = append(raw, it.Title)
 		}
 	case "atom":
 		var a atomFile
 		decodeXML(t, b, &a)
 		for _, e := range a.Entries {
-			out, titles = append(out, e.Content.Body), append(titles, e.Title)
+			out, titles = append(out, e.Content.Body), append(titles, e.Title.text())
+			raw = append(raw, e.Title.Body)
 		}
 	case "json":
 		j := decodeJSON(t, b)
@@ -85,8 +89,14 @@ func publishedHTML(t *testing.T, format string, b []byte) []string {
 	if len(out) != 4 {
 		t.Fatalf("%s: %d items, want 4", format, len(out))
 	}
-	if titles[0] != "Breaking news" {
-		t.Errorf("%s: hostile title published as %q, want its text", format, titles[0])
+	// Titles are text: a title that holds markup is published as that
+	// text (escaped), not stripped (issue 14 #4), and must not become
+	// markup in any reader that takes it for HTML.
+	if want := hostileTitle; titles[0] != want {
+		t.Errorf("%s: hostile title published as %q, want its text %q", format, titles[0], want)
+	}
+	for _, r := range raw {
+		checkSafeHTML(t, format+" title", r)
 	}
 	return out
 }
@@ -127,7 +137,7 @@ func TestSanitisePage(t *testing.T) {
 			text.WriteString(n.Data)
 		}
 	}
-	for _, want := range []string{"Breaking news", `<script>alert('n')</script>`, "javascript:alert('u')"} {
+	for _, want := range []string{hostileTitle, `<script>alert('n')</script>`} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("page text lacks %q (hostile text must show as text)", want)
 		}

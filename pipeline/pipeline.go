@@ -77,6 +77,9 @@ type Settings struct {
 	ChunkFeeds int
 	// Dedupe tunes the decision rule.
 	Dedupe dedupe.Options
+	// SecretParams names the query parameters, besides the common ones,
+	// whose values are never logged (news.RedactURL).
+	SecretParams []string
 }
 
 // WindowStart is the start of the dedupe window at now: an item is in the

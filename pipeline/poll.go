@@ -233,11 +233,12 @@ func (p *Pipeline) fetchOne(ctx context.Context, s *Settings, fb *feedBatch, fr 
 		return nil
 	}
 	fr.Status, fr.Items = StatusOK, len(res.Items)
+	redact := func(u string) string { return news.RedactURL(u, s.SecretParams...) }
 	switch {
 	case res.Discovered:
-		p.log.Warn("the feed URL is an HTML page: polling the feed it links; update the config", "feed", fr.Name, "page", res.Rewritten, "feed_url", res.State.URL)
+		p.log.Warn("the feed URL is an HTML page: polling the feed it links; update the config", "feed", fr.Name, "page", redact(res.Rewritten), "feed_url", redact(res.State.URL))
 	case res.Rewritten != "":
-		p.log.Warn("feed URL rewritten after repeated permanent redirects", "feed", fr.Name, "from", res.Rewritten, "to", res.State.URL)
+		p.log.Warn("feed URL rewritten after repeated permanent redirects", "feed", fr.Name, "from", redact(res.Rewritten), "to", redact(res.State.URL))
 	}
 	cpus <- struct{}{}
 	defer func() { <-cpus }()

@@ -2,11 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
+	iofs "io/fs"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/robfig/cron/v3"
 
 	"github.com/wirestory/aggregator/config"
 	"github.com/wirestory/aggregator/fetch"
@@ -28,7 +35,9 @@ func openStoreOnly(ctx context.Context, e *env, name string, args []string) (*co
 	return cfg, db, nil
 }
 
-// runFeeds prints each configured feed's poll status.
+// runFeeds prints each configured feed's poll status. Errors are shown
+// whole, on one line, with the secrets of their URLs redacted; NEXT POLL
+// is when the daemon polls the feed next (see nextPoll).
 func runFeeds(ctx context.Context, e *env, args []string) error {
 	cfg, db, err := openStoreOnly(ctx, e, "feeds", args)
 	if err != nil {
@@ -39,13 +48,49 @@ func runFeeds(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	now := time.Now()
+	scheds := feedSchedules(cfg)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FEED\tSTATUS\tLAST ATTEMPT\tLAST SUCCESS\tHTTP\tFAILURES\tNEXT POLL\tLAST ERROR")
 	for _, st := range orderStates(cfg, states) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", st.Name, feedStatus(st), when(st.LastAttempt),
-			when(st.LastSuccess), httpStatus(st.LastStatus), st.Failures, when(st.NextPoll), oneLine(st.LastError, 80))
+			when(st.LastSuccess), httpStatus(st.LastStatus), st.Failures, when(nextPoll(st, scheds[st.Name], now)),
+			oneLine(news.RedactText(st.LastError, cfg.Fetch.SecretParams...)))
 	}
 	return tw.Flush()
+}
+
+// feedSchedules returns each feed's schedule (its own, else the global
+// one), nil for one that does not parse.
+func feedSchedules(cfg *config.Config) map[string]cron.Schedule {
+	out := make(map[string]cron.Schedule, len(cfg.Feeds))
+	global, _ := config.CronParser.Parse(cfg.Schedule)
+	for _, f := range cfg.Feeds {
+		out[f.Name] = global
+		if f.Schedule != "" {
+			out[f.Name], _ = config.CronParser.Parse(f.Schedule)
+		}
+	}
+	return out
+}
+
+// nextPoll is when the daemon polls the feed next: the first tick of its
+// schedule at or after the earliest time the feed may be polled. That
+// earliest time (State.NextPoll) is the poll time itself after a success
+// without a server hint, which is why it alone would show NEXT POLL equal
+// to LAST ATTEMPT for every healthy feed. Zero for a gone feed.
+func nextPoll(st news.FeedState, sched cron.Schedule, now time.Time) time.Time {
+	if st.Gone {
+		return time.Time{}
+	}
+	from := now
+	if st.NextPoll.After(from) {
+		from = st.NextPoll
+	}
+	if sched == nil {
+		return from
+	}
+	return sched.Next(from.Add(-time.Nanosecond))
 }
 
 func feedStatus(st news.FeedState) string {
@@ -74,20 +119,38 @@ func httpStatus(code int) string {
 	return fmt.Sprint(code)
 }
 
-func oneLine(s string, max int) string {
+// oneLine returns s whole with its white space (line breaks included)
+// folded to single spaces, or "-" when empty.
+func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if s == "" {
 		return "-"
 	}
-	if len(s) > max {
-		s = s[:max-1] + "…"
-	}
 	return s
 }
 
-// runStats prints what the store holds.
+// runStats prints what the store holds. With --store and no config file
+// (none given, and none at the default path) it reads the store alone and
+// lists every feed the store knows.
 func runStats(ctx context.Context, e *env, args []string) error {
-	cfg, db, err := openStoreOnly(ctx, e, "stats", args)
+	fs := newFlags(e, "stats", "")
+	var cf configFlags
+	cf.register(fs, false)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var names []string
+	if !storeOnly(fs, &cf) {
+		cfg, _, err := loadConfig(ctx, e, &cf)
+		if err != nil {
+			return err
+		}
+		cf.store = cfg.Store
+		for _, f := range cfg.Feeds {
+			names = append(names, f.Name)
+		}
+	}
+	db, err := store.Open(ctx, cf.store)
 	if err != nil {
 		return err
 	}
@@ -96,14 +159,32 @@ func runStats(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if names == nil {
+		names = slices.Sorted(maps.Keys(s.PerFeed))
+	}
 	fmt.Fprintf(e.stdout, "store      %s (%.1f MiB)\nitems      %d\nstories    %d\nmerged     %d duplicates\n\n",
-		cfg.Store, float64(s.Bytes)/(1<<20), s.Items, s.Stories, s.Merged)
+		cf.store, float64(s.Bytes)/(1<<20), s.Items, s.Stories, s.Merged)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FEED\tITEMS")
-	for _, f := range cfg.Feeds {
-		fmt.Fprintf(tw, "%s\t%d\n", f.Name, s.PerFeed[f.Name])
+	for _, name := range names {
+		fmt.Fprintf(tw, "%s\t%d\n", name, s.PerFeed[name])
 	}
 	return tw.Flush()
+}
+
+// storeOnly reports whether a command may run on the store alone: --store
+// was given and --config was not, and no file is at the default path.
+func storeOnly(fs *flag.FlagSet, cf *configFlags) bool {
+	if cf.store == "" {
+		return false
+	}
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "config" })
+	if given {
+		return false
+	}
+	_, err := os.Stat(cf.path)
+	return errors.Is(err, iofs.ErrNotExist)
 }
 
 // runExport writes the configured feeds as OPML.
@@ -119,9 +200,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	return fetch.WriteOPML(e.stdout, cfg.Output.Title, feeds)
 }
 
-// runImport adds the feeds of an OPML file to the config file. Feeds whose
-// URL is configured already are left out; names are made unique. The new
-// config is validated before it replaces the old one.
+// runImport adds the feeds of an OPML file to the config file. Only
+// http(s) URLs with a host are taken; feeds whose URL is configured
+// already are left out; names are made unique. Each feed skipped is
+// listed with the reason. The new config is validated before it replaces
+// the old one.
 func runImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "import", "list.opml")
 	path := fs.String("config", "config.yaml", "configuration `file` to add the feeds to")
@@ -142,13 +225,19 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", fs.Arg(0), err)
 	}
-	added, err := config.AddFeeds(*path, discoverFeeds(ctx, e.stdout, *discover, *path, toConfigFeeds(feeds)))
+	added, skipped, err := config.AddFeeds(*path, discoverFeeds(ctx, e.stdout, *discover, *path, toConfigFeeds(feeds)))
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "added %d of %d feeds to %s\n", len(added), len(feeds), *path)
 	for _, a := range added {
-		fmt.Fprintf(e.stdout, "  %s  %s\n", a.Name, a.URL)
+		fmt.Fprintf(e.stdout, "  %s  %s\n", a.Name, news.RedactURL(a.URL))
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(e.stdout, "skipped %d:\n", len(skipped))
+	}
+	for _, sk := range skipped {
+		fmt.Fprintf(e.stdout, "  %q  %q: %s\n", oneLine(sk.Feed.Name), news.RedactURL(sk.Feed.URL), sk.Reason)
 	}
 	return nil
 }

@@ -21,8 +21,9 @@ func TestAdminCommands(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "agency.xml"), string(rss("Agency", []story{shared, stories("agency", 2)[1]})))
 	writeFile(t, filepath.Join(dir, "outlet.xml"), string(rss("Outlet", []story{copyOf})))
 	cfgPath := filepath.Join(dir, "config.yaml")
-	writeFile(t, cfgPath, feedConfig(filepath.Join(dir, "a.db"), "@every 1h",
-		"agency", filepath.Join(dir, "agency.xml"), "outlet", filepath.Join(dir, "outlet.xml")))
+	cfgText := feedConfig(filepath.Join(dir, "a.db"), "@every 1h",
+		"agency", filepath.Join(dir, "agency.xml"), "outlet", filepath.Join(dir, "outlet.xml"))
+	writeFile(t, cfgPath, strings.Replace(cfgText, "fetch:\n", "fetch:\n  allow_files: true\n", 1))
 
 	if code, _, stderr := runCmd(t, "fetch", "--config", cfgPath, "--output", filepath.Join(dir, "out.rss")); code != 0 {
 		t.Fatalf("fetch: exit %d: %s", code, stderr)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wirestory/aggregator/config"
 	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/news"
 	"github.com/wirestory/aggregator/output"
 	"github.com/wirestory/aggregator/pipeline"
 	"github.com/wirestory/aggregator/store"
@@ -163,17 +164,20 @@ func fetchOptions(cfg *config.Config) fetch.Options {
 		HostDelay:    hostDelay(f.HostDelay),
 		MaxBackoff:   f.MaxBackoff,
 		BlockPrivate: f.BlockPrivate,
+		AllowPrivate: f.AllowPrivate,
+		SecretParams: news.NewSecretParams(f.SecretParams...),
 	}
 }
 
 // settingsOf is the pipeline settings of cfg, fetching with f.
 func settingsOf(cfg *config.Config, f pipeline.Fetcher) *pipeline.Settings {
 	return &pipeline.Settings{
-		Feeds:     slices.Clone(cfg.Feeds),
-		Window:    cfg.Dedupe.Window,
-		Retention: cfg.Retention,
-		Priority:  slices.Clone(cfg.Dedupe.Priority),
-		Fetcher:   f,
+		Feeds:        slices.Clone(cfg.Feeds),
+		Window:       cfg.Dedupe.Window,
+		Retention:    cfg.Retention,
+		Priority:     slices.Clone(cfg.Dedupe.Priority),
+		Fetcher:      f,
+		SecretParams: slices.Clone(cfg.Fetch.SecretParams),
 	}
 }
 
@@ -181,12 +185,14 @@ func settingsOf(cfg *config.Config, f pipeline.Fetcher) *pipeline.Settings {
 // interval between polls, used for Cache-Control.
 func outputOptions(cfg *config.Config, maxAge time.Duration, onError func(error)) output.Options {
 	return output.Options{
-		Title:       cfg.Output.Title,
-		Link:        cfg.Output.Link,
-		Description: cfg.Output.Description,
-		MaxItems:    cfg.Output.MaxItems,
-		MaxAge:      maxAge,
-		WebSubHub:   cfg.Output.WebSubHub,
-		OnError:     onError,
+		Title:        cfg.Output.Title,
+		Link:         cfg.Output.Link,
+		Description:  cfg.Output.Description,
+		MaxItems:     cfg.Output.MaxItems,
+		MaxAge:       maxAge,
+		WebSubHub:    cfg.Output.WebSubHub,
+		OnError:      onError,
+		ShowFeedURLs: cfg.Output.ShowFeedURLs,
+		SecretParams: cfg.Fetch.SecretParams,
 	}
 }

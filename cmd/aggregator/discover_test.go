@@ -34,7 +34,7 @@ func TestDiscoverFeedOfPage(t *testing.T) {
 		if code != 0 || !strings.Contains(out.String(), "alpha story 1") {
 			t.Fatalf("exit %d, output %q: %s", code, out.String(), stderr)
 		}
-		if !strings.Contains(stderr, "feed URL rewritten") || !strings.Contains(stderr, "to="+feed) {
+		if !strings.Contains(stderr, "the feed URL is an HTML page") || !strings.Contains(stderr, "feed_url="+feed) {
 			t.Errorf("the new URL is not logged:\n%s", stderr)
 		}
 		if code, stderr := runBin(t, dir, io.Discard, "fetch", "--config", cfg, "--force"); code != 0 {

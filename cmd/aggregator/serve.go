@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wirestory/aggregator/config"
+	"github.com/wirestory/aggregator/news"
 	"github.com/wirestory/aggregator/output"
 	"github.com/wirestory/aggregator/pipeline"
 )
@@ -107,16 +108,18 @@ func (d *daemon) currentOf(cfg *config.Config, old *current) *current {
 	return &current{cfg: cfg, pipe: settingsOf(cfg, f), out: out}
 }
 
-func (d *daemon) outputError(err error) { d.app.log.Warn("output", "err", err) }
+func (d *daemon) outputError(err error) {
+	d.app.log.Warn("output", "err", news.RedactText(err.Error(), d.cur.Load().cfg.Fetch.SecretParams...))
+}
 
 // run serves on ln, publishes what the store holds, signals readiness,
 // polls once, then polls on the schedule until a termination signal or the
 // end of ctx, and shuts down in order: scheduler and polls, HTTP,
 // watchdog. SIGHUP reloads the config.
 func (d *daemon) run(ctx context.Context, ln net.Listener, sigs <-chan os.Signal) error {
-	srv := &http.Server{Handler: d.routes(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := newHTTPServer(d.routes())
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- srv.Serve(limitListener(ln, maxConns)) }()
 	cur := d.cur.Load()
 	d.app.log.Info("serving", "addr", ln.Addr().String(), "feeds", len(cur.cfg.Feeds), "schedule", cur.cfg.Schedule, "store", cur.cfg.Store)
 	d.publish(ctx, cur) // serve what the store already has
