@@ -182,13 +182,22 @@ type querier interface {
 // ourVersion is the highest version in aggregator_migration; 0 when the
 // table is missing or empty.
 func ourVersion(ctx context.Context, q querier) (int, error) {
-	var v int
-	err := q.QueryRow(ctx, `SELECT CASE WHEN to_regclass('aggregator_migration') IS NULL THEN 0
-		ELSE (SELECT coalesce(max(version), 0) FROM aggregator_migration) END`).Scan(&v)
-	if err != nil {
-		return 0, fmt.Errorf("read schema version: %w", err)
+	var exists bool
+	err := q.QueryRow(ctx, "SELECT to_regclass('aggregator_migration') IS NOT NULL").Scan(&exists)
+	if err != nil || !exists {
+		return 0, wrapIf("read schema version", err)
 	}
-	return v, nil
+	var v int
+	err = q.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM aggregator_migration").Scan(&v)
+	return v, wrapIf("read schema version", err)
+}
+
+// wrapIf wraps a non-nil err with op.
+func wrapIf(op string, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return nil
 }
 
 // checkSchema refuses a database whose schema, ours or River's, is not the
