@@ -57,7 +57,9 @@ func TestStoriesVersion(t *testing.T) {
 		do     func() error
 		change bool
 	}{
-		{"new items", func() error { return db.Ingest(ctx, []news.Batch{{State: news.FeedState{Name: "ap"}, Items: []news.Entry{a, b}, Now: t0}})[0] }, true},
+		{"new items", func() error {
+			return db.Ingest(ctx, []news.Batch{{State: news.FeedState{Name: "ap"}, Items: []news.Entry{a, b}, Now: t0}})[0]
+		}, true},
 		{"a 304", func() error { return db.Ingest(ctx, []news.Batch{{State: news.FeedState{Name: "ap"}, Now: t0}})[0] }, false},
 		{"a failed batch", func() error {
 			bad := a
