@@ -51,3 +51,14 @@ func (c conformant) InFeed(t *testing.T, id string) bool {
 	}
 	return in
 }
+
+// BenchmarkSuiteIngestFirstPoll is storetest's BenchIngestFirstPoll on
+// SQLite, the code that measures PostgreSQL too.
+func BenchmarkSuiteIngestFirstPoll(b *testing.B) {
+	storetest.BenchIngestFirstPoll(b, openTest(b, filepath.Join(b.TempDir(), "bench.db")), storetest.ProcessCPU)
+}
+
+// BenchmarkPlace is storetest's BenchPlace on SQLite.
+func BenchmarkPlace(b *testing.B) {
+	storetest.BenchPlace(b, openTest(b, filepath.Join(b.TempDir(), "bench.db")), storetest.ProcessCPU)
+}
