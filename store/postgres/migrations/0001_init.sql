@@ -49,8 +49,8 @@ CREATE INDEX stories_by_created ON stories (created DESC, id);
 
 -- seq orders the items as they were stored; id is news.ItemID.
 -- The bodies are compressed with lz4 (Debian's and PGDG's servers have
--- it), not pglz: pglz took 45% of the CPU of BenchmarkIngestFirstPoll
--- (541 CPU-µs an item, client and server; 310 with lz4).
+-- it) rather than pglz: BenchmarkIngestFirstPoll took 549-603 CPU-µs an
+-- item (client and server) with pglz, 474-491 with lz4.
 CREATE TABLE items (
 	seq            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	id             text COLLATE "C" NOT NULL UNIQUE,
