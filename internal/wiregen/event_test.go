@@ -139,6 +139,11 @@ func TestEventItems(t *testing.T) {
 			if it.Story == "" || it.Kind == "" || it.Title == "" || len(it.Paras) == 0 || it.Published.IsZero() {
 				t.Errorf("%s: item %s lacks a label, kind, title, text or date", f.Name, it.Link)
 			}
+			for _, p := range it.Paras {
+				if strings.ContainsAny(p, "{}") || strings.Contains(p, "an quake") || strings.Contains(p, "an temblor") {
+					t.Errorf("%s: item %s has a paragraph with a frame's slot left or a wrong article: %q", f.Name, it.Link, p)
+				}
+			}
 			if !it.Updated.IsZero() && !it.Updated.After(it.Published) {
 				t.Errorf("%s: item %s updated %s, not after its publication %s", f.Name, it.Link, it.Updated, it.Published)
 			}

@@ -24,8 +24,11 @@ func (g *eventGen) filler(r *rand.Rand, n int) string {
 	c := g.ev.cast
 	c.place = pick(r, append([]string{g.ev.city}, g.ev.towns...))
 	var s []string
-	for range n {
-		s = append(s, g.lx.colour(r, &c))
+	for len(s) < n {
+		x := g.lx.colour(r, &c)
+		if !slices.ContainsFunc(s, func(y string) bool { return x[:10] == y[:10] }) {
+			s = append(s, x)
+		}
 	}
 	return strings.Join(s, " ")
 }
@@ -72,7 +75,8 @@ func (g *eventGen) analysis(o *pub, t time.Time) *piece {
 	ev, r := g.ev, o.r
 	p := g.ownPiece(o, KindAnalysis, t, fmt.Sprintf(pick(r, analysisHeads), ev.country))
 	heads := pickN(r, subheads, 3)
-	p.paras = append(p.paras, fmt.Sprintf(pick(r, analysisIntros), ev.province, day(ev.quake.In(ev.zone)), pick(r, g.lx.nouns)), heads[0])
+	intro := fmt.Sprintf(pick(r, analysisIntros), ev.province, day(ev.quake.In(ev.zone)), pick(r, g.lx.nouns))
+	p.paras = append(p.paras, g.filler(r, 1)+" "+intro, heads[0])
 	if _, v := g.wireParas(o, KindRunning, t); v != nil {
 		p.paras = append(p.paras, v.paras[v.lead])
 		if i := len(v.paras) / 2; i > v.lead {
@@ -94,6 +98,16 @@ func (g *eventGen) analysis(o *pub, t time.Time) *piece {
 var localHeads = []string{"%s families wait for news of relatives after %s quake", "%s charity sends aid to %s quake victims",
 	"'We could not reach them': %s residents with family in %s", "%s rescue volunteers fly out to %s"}
 
+// localLeads are the first paragraphs of local stories: the home town,
+// the stricken country, a weekday, an invented noun, the province.
+var localLeads = []string{
+	"Members of %s's %s community gathered on %s to collect %ss and blankets for survivors of the earthquake in %s.",
+	"For families in %s with relatives in %s, %s was a day of waiting by the phone. Some had heard nothing since the %s market collapsed in %s.",
+	"A team of volunteers from %s flew to %s on %s with %ss, tents and medical supplies for the worst-hit villages of %s.",
+	"Schools in %s held a minute's silence for the victims of the earthquake in %s on %s, and pupils began a collection of %ss for children in %s.",
+	"The mayor of %s offered help to %s on %s, saying the town's %s teams were ready to leave for %s within hours.",
+}
+
 // local is an outlet's story on its home town's angle, with a quote from
 // a press conference every agency carried.
 func (g *eventGen) local(o *pub, t time.Time) *piece {
@@ -102,8 +116,7 @@ func (g *eventGen) local(o *pub, t time.Time) *piece {
 	p := g.ownPiece(o, KindLocal, t, fmt.Sprintf(pick(r, localHeads), home, ev.country))
 	f := ev.at(t)
 	p.paras = append(p.paras,
-		fmt.Sprintf("Members of %s's %s community gathered on %s to collect %ss and blankets for survivors of the earthquake in %s.",
-			home, ev.country, day(t.In(ev.zone)), pick(r, g.lx.nouns), ev.province),
+		fmt.Sprintf(pick(r, localLeads), home, ev.country, day(t.In(ev.zone)), pick(r, g.lx.nouns), ev.province),
 		g.filler(r, 2),
 		fmt.Sprintf("The earthquake has killed at least %s people, according to the %s.", count(f.dead), ev.authority))
 	if b, ok := ev.lastBriefing(t); ok {

@@ -17,11 +17,11 @@ var factFrames = map[pkind][5]string{
 		"Its epicentre was near {city}, {dist} km to the {dir}, and it was felt as far away as {far}, seismologists said. The {institute} measured it at {mag}.",
 		"Seismologists at the {institute} said the {mag}-magnitude tremor was centred at a depth of {depth} km and lasted about {secs} seconds."},
 	kToll: {
-		"{chief}, {chiefrole}, said {citydead} people had been confirmed dead in {city} and {towndead} in the nearby town of {town}, and {injured} were injured. The toll was expected to rise.",
-		"At least {dead} people were killed and {injured} injured, the {authority} said in a statement at {asof}, adding that {missing} people were still missing.",
-		"Officials said {dead} bodies had been recovered by {asof}, most of them in {city}, and that {injured} people had been taken to hospitals.",
-		"The {authority} said the number of dead had reached {dead}. More than {injured} people were being treated for injuries, it said, {missing} of them in serious condition.",
-		"According to the latest official figures, released at {asof}, {dead} people died and {injured} were hurt in {province} and neighbouring {far}."},
+		"{chief}, {chiefrole}, said {citydead} people had been confirmed dead in {city} and {towndead} in the nearby town of {town}, and {hurtcount} were injured. The toll was expected to rise.",
+		"At least {dead} people were killed and {hurtcount} injured, the {authority} said in a statement at {asof}, adding that {missing} people were still missing.",
+		"Officials said {dead} bodies had been recovered by {asof}, most of them in {city}, and that {hurtcount} people had been taken to hospitals.",
+		"The {authority} said the number of dead had reached {dead}. More than {hurtcount} people were being treated for injuries, it said, {missing} of them in serious condition.",
+		"According to the latest official figures, released at {asof}, {dead} people died and {hurtcount} were hurt in {province} and neighbouring {far}."},
 	kBuildings: {
 		"More than {collapsed} buildings collapsed or were badly damaged, including a {n1} school and the old {n2} market, according to the {authority}.",
 		"At least {collapsed} buildings were destroyed, the {authority} said, among them a wing of a {n1} hospital and several apartment blocks in {town}.",
@@ -63,7 +63,7 @@ func (w *writer) framed(k pkind, at time.Time) *para {
 		"{pastplace}", ev.past.place, "{pastkilled}", count(ev.past.killed)}
 	return w.newPara(k, at, func(f toll, t time.Time) string {
 		city := f.dead * 3 / 5
-		fill := strings.NewReplacer(append([]string{"{dead}", count(f.dead), "{injured}", count(f.injured), "{missing}", count(f.missing),
+		fill := strings.NewReplacer(append([]string{"{dead}", count(f.dead), "{hurtcount}", count(f.injured), "{missing}", count(f.missing),
 			"{citydead}", count(city), "{towndead}", count(f.dead - city), "{asof}", clock(f.at.In(ev.zone)),
 			"{collapsed}", count(f.collapsed), "{aftershocks}", count(f.aftershocks), "{strongest}", fmt.Sprintf("%.1f", f.strongest),
 			"{displaced}", count(f.displaced)}, vars...)...)
