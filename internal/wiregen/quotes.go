@@ -97,8 +97,16 @@ var colourFrames = []string{
 	"By late afternoon, crews had cleared a path to the {a} {n} in {t}, where about a dozen people were believed trapped.",
 }
 
-// colour writes a sentence of colour for a story with cast c.
+// colour writes a sentence of colour for a story with cast c: from the
+// colour frames, or one of the lexicon's sentences without figures.
 func (lx *lexicon) colour(r *rand.Rand, c *cast) string {
+	if r.IntN(2) == 0 {
+		for range 8 {
+			if s := lx.sentence(r, c); !strings.ContainsAny(s, "0123456789") {
+				return s
+			}
+		}
+	}
 	frame := pick(r, colourFrames)
 	var b strings.Builder
 	for i := 0; i < len(frame); i++ {
