@@ -52,4 +52,55 @@
 // two hours after it, so a copy can be dated up to an hour after Now. A
 // feed lists its items newest first. Links carry utm_ tracking parameters;
 // GUIDs are URNs, not links.
+//
+// # A running news event
+//
+// GenerateEvent builds a harder, labelled corpus: one event (an earthquake
+// striking before dawn) covered over two days by a few agencies and many
+// outlets, so that different stories share a cast (the place, the
+// officials, the figures, the quotes of the same press conferences, the
+// same photos). EventSpec sizes it; SmallEvent (about 200 items) is for
+// tests, MediumEvent (about 600 items, 75 feeds) has the shape of a real
+// event's coverage. EventCorpus.Write lays it out for the evaluation tool
+// and cmd/wirecorpus writes it from the command line.
+//
+// Each agency writes a running story through the day of the quake in five
+// to thirty versions (Versions for the first agency): a one- or
+// two-paragraph brief, then write-throughs that put a new lead over the
+// body (the old lead moving down two to four paragraphs or dropped),
+// insert quotes, figures and colour, drop paragraphs from the end or the
+// middle, swap two, copy-edit a word, and update the figures (the toll,
+// the injured, the aftershocks, the hour of the statement) in the lead
+// always and in the other paragraphs often; the headline changes with
+// them. Each agency writes the shared facts in its own wording (five per
+// kind of paragraph) and house words, and quotes the same press
+// conferences word for word. Neighbouring versions overlap strongly,
+// distant ones weakly (the Jaccard of word 3-shingles has a median near
+// 0.75 between neighbours and near 0.2 eight versions apart: see
+// EventStory.Overlaps and wirecorpus -stats).
+//
+// Outlets take the version current some minutes to hours before they
+// publish, mostly from one agency, one to many times; a quarter update one
+// page in place (same link, the newest version, an Updated date), the
+// others have a page per version. They rewrite headlines, keep or drop
+// datelines and sign-offs, trim the end, drop a paragraph, change a word,
+// or (a few) run the first one to three paragraphs only; and they put
+// their page furniture around the text, drawn per page from the outlet's
+// template: a repeated headline, a byline, an "Updated 3:42 p.m. EST"
+// line, a photo caption, "Listen to this article", newsletter and share
+// widgets, a section line, "Advertisement" and "RELATED:" lines between
+// paragraphs, and after the text "LATEST NEWS" (the outlet's own earlier
+// headlines), related coverage, tags, comments, disclaimers and
+// copyright. Most outlets run two to nine items.
+//
+// Labels follow the policy of issue 13: every version and every copy of
+// one agency's running story is one story. Apart from it, each its own
+// story: the agencies' follow-ups of the next day (one to three versions
+// each) repeating the quake's facts, a quote and the background paragraph
+// word for word; the other agencies' running stories; outlets' analyses
+// quoting the running story's lead; templated aftershock bulletins with
+// other numbers (a bulletin's copies are one story); each snapshot of a
+// live page (newest posts on top, quoting the agencies); morning roundups
+// quoting the lead of two stories; outlets' own local stories. The same
+// photo caption shows on different stories.
 package wiregen
