@@ -504,3 +504,31 @@ func TestNoFalseRecordWarning(t *testing.T) {
 		t.Errorf("warnings at restart:\n%s", logs.String())
 	}
 }
+
+// TestFetchFeedThenPlace: a feed fetched by FetchFeed and stored by its
+// caller is placed by Place as a poll would place it.
+func TestFetchFeedThenPlace(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	f := newFake()
+	f.items["agency"] = []news.Item{item("agency", "a1", "Harbour board closes eastern pier", harbour, t0)}
+	f.items["outlet"] = []news.Item{item("outlet", "o1", "Pier to shut", harbour[:3], t0.Add(time.Hour))}
+	p := newPipeline(t, db, f, "agency", "outlet")
+	ctx := context.Background()
+	for _, feed := range []string{"agency", "outlet"} {
+		b, fr, err := p.FetchFeed(ctx, p.set, news.FeedState{Name: feed, URL: "https://" + feed + ".example/rss"}, t0.Add(time.Hour))
+		if err != nil || fr.Status != StatusOK || fr.New != 1 || len(b.Items) != 1 || b.Furniture == nil {
+			t.Fatalf("FetchFeed(%s) = %d items, %+v, %v", feed, len(b.Items), fr, err)
+		}
+		if err := db.Apply(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		p.Learned(b)
+	}
+	rep := &Report{Feeds: []FeedReport{{Name: "agency"}, {Name: "outlet"}}}
+	if err := p.Place(ctx, p.set, rep); err != nil {
+		t.Fatal(err)
+	}
+	if ss := stories(t, p); len(ss) != 1 || len(ss[0].Members) != 2 || rep.Feeds[1].Merged != 1 {
+		t.Fatalf("after placing: %v, report %+v", shape(ss), rep.Feeds)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wirestory/aggregator/dedupe"
 	"github.com/wirestory/aggregator/fetch"
 	"github.com/wirestory/aggregator/news"
 )
@@ -251,6 +252,43 @@ func later(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// FetchFeed fetches one feed and analyses what it delivered, as a poll's
+// fetch stage does for each feed, without storing it: the batch holds the
+// feed's new state, its new and changed items (each queued for placing)
+// and its learned furniture. The caller stores it (in a transaction of
+// its own: a poll job) and then hands it to Learned. A failed fetch is in
+// the report, with its state in the batch; the error is the store's.
+// st is the feed's state, already marked attempted if the caller wants
+// that. Safe to call concurrently, for different feeds.
+func (p *Pipeline) FetchFeed(ctx context.Context, s *Settings, st news.FeedState, now time.Time) (news.Batch, FeedReport, error) {
+	if err := p.ready(ctx, s, now); err != nil {
+		return news.Batch{}, FeedReport{}, err
+	}
+	fb := feedBatch{batch: news.Batch{State: st, Now: now}}
+	fr := FeedReport{Name: st.Name}
+	cpus := make(chan struct{}, 1)
+	var err error
+	if perr := p.contain(st.Name, func() { err = p.fetchOne(ctx, s, &fb, &fr, cpus) }); perr != nil {
+		fr.Status, fr.Err = StatusFailed, fmt.Errorf("fetch %s: %w", st.Name, perr)
+		fb.batch.State.LastError, fb.batch.State.Failures = fr.Err.Error(), fb.batch.State.Failures+1
+		fb.batch.Carried, fb.batch.Items, fb.batch.Furniture = nil, nil, nil
+	}
+	fr.New, fr.Updated = fb.fresh, fb.changed
+	return fb.batch, fr, err
+}
+
+// Learned takes in the furniture model of a batch FetchFeed made, once it
+// is stored.
+func (p *Pipeline) Learned(b news.Batch) {
+	if b.Furniture == nil {
+		return
+	}
+	f := new(dedupe.Furniture)
+	if f.UnmarshalBinary(b.Furniture) == nil {
+		p.setFurniture(b.State.Name, f)
+	}
 }
 
 // contain runs fn for feed and returns a panic in it as an error, logged
