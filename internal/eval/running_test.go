@@ -27,7 +27,7 @@ func TestRunningEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := Run(c, dedupe.NewIndex(dedupe.Options{}))
+	ps := Run(c, NewOurs(dedupe.Options{}))
 	s := Evaluate(c, ps)
 	t.Logf("dedupe on the running event (seed %d, %d feeds): %v", spec.Seed, len(ev.Feeds), s)
 	items := ev.Items()
