@@ -48,7 +48,8 @@ func Load(dir string) (*Corpus, error) {
 		return nil, fmt.Errorf("load corpus %s: config.yaml: %w", dir, err)
 	}
 	c := &Corpus{Items: make(map[string][]news.Item)}
-	now := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	// the fetch time: items dated after it (plus a skew) are clamped to it
+	now := time.Now()
 	for _, f := range cfg.Feeds {
 		file := filepath.Join(dir, "feeds", path.Base(f.URL))
 		fh, err := os.Open(file)
