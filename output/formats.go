@@ -17,15 +17,22 @@ type rssDoc struct {
 	Channel rssChannel
 }
 
+// rssItem is gorilla/feeds' item with atom:link elements (the story
+// page, as rel="related").
+type rssItem struct {
+	*feeds.RssItem
+	AtomLinks []rssAtomLink `xml:"atom:link"`
+}
+
 type rssChannel struct {
-	XMLName       xml.Name         `xml:"channel"`
-	Title         string           `xml:"title"`
-	Link          string           `xml:"link"`
-	Description   string           `xml:"description"`
-	LastBuildDate string           `xml:"lastBuildDate"`
-	TTL           int              `xml:"ttl,omitempty"`
-	AtomLinks     []rssAtomLink    `xml:"atom:link"`
-	Items         []*feeds.RssItem `xml:"item"`
+	XMLName       xml.Name      `xml:"channel"`
+	Title         string        `xml:"title"`
+	Link          string        `xml:"link"`
+	Description   string        `xml:"description"`
+	LastBuildDate string        `xml:"lastBuildDate"`
+	TTL           int           `xml:"ttl,omitempty"`
+	AtomLinks     []rssAtomLink `xml:"atom:link"`
+	Items         []rssItem     `xml:"item"`
 }
 
 type rssAtomLink struct {
@@ -42,7 +49,12 @@ func (d *rssDoc) FeedXml() any { return d }
 // guids are story URNs, not permalinks.
 func newRSS(f *feeds.Feed, entries []entry, m feedMeta) *rssDoc {
 	ch := (&feeds.Rss{Feed: f}).RssFeed()
-	for _, it := range ch.Items {
+	items := make([]rssItem, len(ch.Items))
+	for i, it := range ch.Items {
+		items[i].RssItem = it
+		if m.StoryPages {
+			items[i].AtomLinks = []rssAtomLink{{Href: storyURL(m.Home, entries[i].ID), Rel: "related", Type: "text/html"}}
+		}
 		if it.Content != nil {
 			it.Description = it.Content.Content
 			it.Content = nil
@@ -60,7 +72,7 @@ func newRSS(f *feeds.Feed, entries []entry, m feedMeta) *rssDoc {
 		LastBuildDate: m.Updated.Format(time.RFC1123Z),
 		TTL:           int(m.TTL / time.Minute),
 		AtomLinks:     []rssAtomLink{{Href: m.Self, Rel: "self", Type: "application/rss+xml"}},
-		Items:         ch.Items,
+		Items:         items,
 	}
 	if m.Hub != "" {
 		d.Channel.AtomLinks = append(d.Channel.AtomLinks, rssAtomLink{Href: m.Hub, Rel: "hub"})
@@ -80,7 +92,11 @@ type atomDoc struct {
 	Updated  string   `xml:"updated"`
 	Links    []feeds.AtomLink
 	Author   *feeds.AtomAuthor
-	Entries  []*feeds.AtomEntry
+	// RFC 5005 (see history): the namespace and its flags.
+	XmlnsFH    string  `xml:"xmlns:fh,attr,omitempty"`
+	FHArchive  *fhFlag `xml:"fh:archive"`
+	FHComplete *fhFlag `xml:"fh:complete"`
+	Entries    []*feeds.AtomEntry
 }
 
 // FeedXml makes atomDoc a feeds.XmlFeed.
@@ -93,6 +109,9 @@ func newAtom(f *feeds.Feed, entries []entry, m feedMeta) *atomDoc {
 	for i, en := range a.Entries {
 		e := entries[i]
 		en.Published = e.Published.Format(time.RFC3339)
+		if m.StoryPages {
+			en.Links = append(en.Links, feeds.AtomLink{Href: storyURL(m.Home, e.ID), Rel: "related", Type: "text/html"})
+		}
 		for _, s := range e.Sources[1:] {
 			if s.URL != "" {
 				en.Links = append(en.Links, feeds.AtomLink{Href: s.URL, Rel: "related", Type: "text/html"})
@@ -119,6 +138,7 @@ func newAtom(f *feeds.Feed, entries []entry, m feedMeta) *atomDoc {
 	if m.Hub != "" {
 		d.Links = append(d.Links, feeds.AtomLink{Href: m.Hub, Rel: "hub"})
 	}
+	m.History.apply(d)
 	return d
 }
 
@@ -138,6 +158,8 @@ type jsonItem struct {
 // of the story, the representative first.
 type jsonExt struct {
 	Sources []jsonSource `json:"sources"`
+	// Story is the URL of the story page, when it is served.
+	Story string `json:"story,omitempty"`
 }
 
 type jsonSource struct {
@@ -162,6 +184,9 @@ func newJSON(f *feeds.Feed, entries []entry, m feedMeta) *jsonDoc {
 				Feed: s.Feed, URL: s.URL, Title: s.Title,
 				Published: s.Published.Format(time.RFC3339),
 			})
+		}
+		if m.StoryPages {
+			ext.Story = storyURL(m.Home, entries[i].ID)
 		}
 		d.Items = append(d.Items, jsonItem{JSONItem: it, Aggregator: ext})
 	}

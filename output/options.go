@@ -38,6 +38,14 @@ type Options struct {
 	// HubClient sends the WebSub pings; nil means a client with a
 	// 10-second timeout.
 	HubClient *http.Client
+	// StoryPages links every entry to its story page, Link +
+	// "stories/ID" (from the page, and as the feeds' related link), for
+	// a server that serves them (the daemon does).
+	StoryPages bool
+	// Archives publishes the main Atom feed's history (RFC 5005): a
+	// prev-archive link to Input.PrevArchive, or fh:complete when the
+	// feed holds every story, for a server that serves the archives.
+	Archives bool
 }
 
 // Formats lists the formats Render accepts: "rss", "atom", "json". It is
