@@ -2,7 +2,11 @@ package output
 
 import (
 	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -133,4 +137,40 @@ func TestArchiveRelaxNG(t *testing.T) {
 		files = append(files, p)
 	}
 	run(t, "/usr/bin/jing", append([]string{"-c", schema}, files...)...)
+}
+
+// TestFeedparserHistory: feedparser reads the feeds with story links and
+// history, and an archive, without complaint, with every entry's id.
+func TestFeedparserHistory(t *testing.T) {
+	need(t, "/usr/bin/python3")
+	if err := exec.Command("/usr/bin/python3", "-c", "import feedparser").Run(); err != nil {
+		skipUnlessCI(t, "python3-feedparser not installed")
+	}
+	opts := sampleOptions()
+	opts.Archives, opts.StoryPages, opts.MaxItems = true, true, 3
+	s, _ := newTestServer(t, opts)
+	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	arch, err := RenderArchive(Archive{Day: day, Stories: hostileStories(), Next: day.AddDate(0, 0, 1)}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", s)
+	mux.Handle("/archive.atom", NewResource(arch, day, ArchiveMaxAge))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	var got map[string]struct {
+		Bozo           int
+		Error, Version string
+		IDs            []string
+	}
+	urls := []string{srv.URL + "/feed.rss", srv.URL + "/feed.atom", srv.URL + "/archive.atom"}
+	if err := json.Unmarshal(run(t, "/usr/bin/python3", append([]string{"-c", feedparserScript}, urls...)...), &got); err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range urls {
+		if r := got[u]; r.Bozo != 0 || len(r.IDs) != []int{3, 3, len(hostileStories())}[i] {
+			t.Errorf("%s: bozo %d (%s), %s, ids %q", u, r.Bozo, r.Error, r.Version, r.IDs)
+		}
+	}
 }
