@@ -20,8 +20,10 @@ const (
 	// a diff of two different texts is only noise.
 	rewrittenShare = 0.4
 	// contextWords are the unchanged words shown on each side of a change;
-	// longer unchanged runs are collapsed into a count.
+	// an unchanged run that would leave at least minSkipped words out
+	// between them is collapsed into a count.
 	contextWords = 8
+	minSkipped   = 12
 	// maxDeletedWords are the words of a deletion shown before the rest
 	// is counted.
 	maxDeletedWords = 40
@@ -171,7 +173,7 @@ func (b *paraBuilder) deleted(words []string) {
 // tail words at its end when it is long enough to collapse.
 func (b *paraBuilder) unchanged(words []string, head, tail int) {
 	n := countWords(words)
-	if n <= head+tail+4 {
+	if n < head+tail+minSkipped {
 		b.add("eq", words)
 		return
 	}
@@ -232,6 +234,7 @@ type change struct {
 	Kind     string // "first", "same", "edited", "cut", "rewritten"
 	Ins, Del int    // words inserted and deleted
 	Kept     int    // words of the previous version kept
+	Words    int    // words of this version
 	Paras    [][]seg
 }
 
@@ -255,7 +258,7 @@ func compare(prev, cur []string) change {
 	case ok && c.Ins == 0:
 		c.Kind, c.Paras = "cut", diffParas(runs)
 	case !ok || float64(c.Kept) < rewrittenShare*float64(max(np, nc)):
-		c = change{Kind: "rewritten", Paras: textParas(cur)}
+		c = change{Kind: "rewritten", Words: nc, Paras: textParas(cur)}
 	default:
 		c.Kind, c.Paras = "edited", diffParas(runs)
 	}
