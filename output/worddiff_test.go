@@ -1,6 +1,7 @@
 package output
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -96,5 +97,26 @@ func TestDiffWordsBounded(t *testing.T) {
 	runs, ok := diffWords(a, a[:12], 50)
 	if !ok || len(runs) != 2 || runs[0].op != opEqual || runs[1].op != opDelete || len(runs[1].words) != 288 {
 		t.Errorf("a cut copy: ok %v, runs %v", ok, runs)
+	}
+}
+
+// BenchmarkDiffWordsWorst diffs two texts of maxTextWords words that differ
+// in about maxDiffEdits words spread through them: the most work a version
+// of the story page costs before it is called rewritten.
+func BenchmarkDiffWordsWorst(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	a := make([]string, maxTextWords)
+	for i := range a {
+		a[i] = fmt.Sprintf("w%d", r.IntN(3000))
+	}
+	c := slices.Clone(a)
+	for i := 0; i < maxDiffEdits/2-10; i++ {
+		c[r.IntN(len(c))] = fmt.Sprintf("new%d", i) // a replacement: one deletion and one insertion
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := diffWords(a, c, maxDiffEdits); !ok {
+			b.Fatal("gave up")
+		}
 	}
 }
