@@ -1,6 +1,9 @@
 package news
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // The types of this file are what the pipeline hands a store and gets
 // back from it, whichever store it is (SQLite for one machine, PostgreSQL
@@ -85,3 +88,8 @@ type StoryQuery struct {
 	// nil keeps all (an empty non-nil slice keeps none).
 	Feeds []string
 }
+
+// ErrNotFound is wrapped by the error of a store's lookup that finds
+// nothing (a story id it does not hold), whichever store it is, so that a
+// caller can tell "no such thing" (a 404) from a failure.
+var ErrNotFound = errors.New("not found")

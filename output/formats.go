@@ -47,15 +47,22 @@ type rssDoc struct {
 	Channel rssChannel
 }
 
+// rssItem is gorilla/feeds' item with atom:link elements (the story
+// page, as rel="related").
+type rssItem struct {
+	*feeds.RssItem
+	AtomLinks []rssAtomLink `xml:"atom:link"`
+}
+
 type rssChannel struct {
-	XMLName       xml.Name         `xml:"channel"`
-	Title         string           `xml:"title"`
-	Link          string           `xml:"link"`
-	Description   string           `xml:"description"`
-	LastBuildDate string           `xml:"lastBuildDate"`
-	TTL           int              `xml:"ttl,omitempty"`
-	AtomLinks     []rssAtomLink    `xml:"atom:link"`
-	Items         []*feeds.RssItem `xml:"item"`
+	XMLName       xml.Name      `xml:"channel"`
+	Title         string        `xml:"title"`
+	Link          string        `xml:"link"`
+	Description   string        `xml:"description"`
+	LastBuildDate string        `xml:"lastBuildDate"`
+	TTL           int           `xml:"ttl,omitempty"`
+	AtomLinks     []rssAtomLink `xml:"atom:link"`
+	Items         []rssItem     `xml:"item"`
 }
 
 type rssAtomLink struct {
@@ -72,9 +79,14 @@ func (d *rssDoc) FeedXml() any { return d }
 // guids are story URNs, not permalinks.
 func newRSS(f *feeds.Feed, entries []entry, m feedMeta) *rssDoc {
 	ch := (&feeds.Rss{Feed: f}).RssFeed()
+	items := make([]rssItem, len(ch.Items))
 	for i, it := range ch.Items {
 		it.Title, _ = titleMarkup(entries[i].Title)
 		it.PubDate = rssDate(entries[i].Published)
+		items[i].RssItem = it
+		if m.StoryPages {
+			items[i].AtomLinks = []rssAtomLink{{Href: storyURL(m.Home, entries[i].ID), Rel: "related", Type: "text/html"}}
+		}
 		if it.Content != nil {
 			it.Description = it.Content.Content
 			it.Content = nil
@@ -92,7 +104,7 @@ func newRSS(f *feeds.Feed, entries []entry, m feedMeta) *rssDoc {
 		LastBuildDate: rssDate(m.Updated),
 		TTL:           int(m.TTL / time.Minute),
 		AtomLinks:     []rssAtomLink{{Href: m.Self, Rel: "self", Type: "application/rss+xml"}},
-		Items:         ch.Items,
+		Items:         items,
 	}
 	if m.Hub != "" {
 		d.Channel.AtomLinks = append(d.Channel.AtomLinks, rssAtomLink{Href: m.Hub, Rel: "hub"})
@@ -112,7 +124,11 @@ type atomDoc struct {
 	Updated  string   `xml:"updated"`
 	Links    []feeds.AtomLink
 	Author   *feeds.AtomAuthor
-	Entries  []atomEntry
+	// RFC 5005 (see history): the namespace and its flags.
+	XmlnsFH    string  `xml:"xmlns:fh,attr,omitempty"`
+	FHArchive  *fhFlag `xml:"fh:archive"`
+	FHComplete *fhFlag `xml:"fh:complete"`
+	Entries    []atomEntry
 }
 
 // atomEntry is gorilla/feeds' entry with a title that can say it is HTML
@@ -144,6 +160,9 @@ func newAtom(f *feeds.Feed, entries []entry, m feedMeta) *atomDoc {
 			out[i].Title = atomTitle{Text: text}
 		}
 		en.Published = e.Published.Format(time.RFC3339)
+		if m.StoryPages {
+			en.Links = append(en.Links, feeds.AtomLink{Href: storyURL(m.Home, e.ID), Rel: "related", Type: "text/html"})
+		}
 		for _, s := range e.Sources[1:] {
 			if s.URL != "" {
 				en.Links = append(en.Links, feeds.AtomLink{Href: s.URL, Rel: "related", Type: "text/html"})
@@ -170,6 +189,7 @@ func newAtom(f *feeds.Feed, entries []entry, m feedMeta) *atomDoc {
 	if m.Hub != "" {
 		d.Links = append(d.Links, feeds.AtomLink{Href: m.Hub, Rel: "hub"})
 	}
+	m.History.apply(d)
 	return d
 }
 
@@ -189,6 +209,8 @@ type jsonItem struct {
 // of the story, the representative first.
 type jsonExt struct {
 	Sources []jsonSource `json:"sources"`
+	// Story is the URL of the story page, when it is served.
+	Story string `json:"story,omitempty"`
 }
 
 type jsonSource struct {
@@ -213,6 +235,9 @@ func newJSON(f *feeds.Feed, entries []entry, m feedMeta) *jsonDoc {
 				Feed: s.Feed, URL: s.URL, Title: s.Title,
 				Published: s.Published.Format(time.RFC3339),
 			})
+		}
+		if m.StoryPages {
+			ext.Story = storyURL(m.Home, entries[i].ID)
 		}
 		d.Items = append(d.Items, jsonItem{JSONItem: it, Aggregator: ext})
 	}

@@ -44,6 +44,14 @@ type Options struct {
 	// SecretParams names query parameters, besides the common ones of
 	// news.IsSecretParam, whose values are redacted from URLs shown.
 	SecretParams []string
+	// StoryPages links every entry to its story page, Link +
+	// "stories/ID" (from the page, and as the feeds' related link), for
+	// a server that serves them (the daemon does).
+	StoryPages bool
+	// Archives publishes the main Atom feed's history (RFC 5005): a
+	// prev-archive link to Input.PrevArchive, or fh:complete when the
+	// feed holds every story, for a server that serves the archives.
+	Archives bool
 }
 
 // Formats lists the formats Render accepts: "rss", "atom", "json". It is

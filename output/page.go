@@ -59,6 +59,7 @@ var pageSecurity = map[string]string{
 type pageData struct {
 	Title, Description string
 	Updated            time.Time
+	StoryPages         bool       // link each story's page
 	Alternates         []pageLink // the main feeds
 	TagFeeds           []pageTag
 	Stories            []pageStory
@@ -84,9 +85,9 @@ type pageTag struct {
 }
 
 type pageStory struct {
-	ID, Title, Link, Feed, Excerpt string
-	Published                      time.Time
-	Others                         []source
+	ID, Path, Title, Link, Feed, Excerpt string
+	Published                            time.Time
+	Others                               []source
 }
 
 // pageFeed is one row of the health table. It carries no raw error text
@@ -103,7 +104,7 @@ type pageFeed struct {
 // renderPage renders the page from the model and feed health; the same
 // input gives the same bytes.
 func renderPage(entries []entry, states []news.FeedState, tags []string, opts Options) ([]byte, error) {
-	d := pageData{Title: opts.Title, Description: opts.Description, Updated: newMeta(opts, "feed", "rss", "", entries).Updated}
+	d := pageData{Title: opts.Title, Description: opts.Description, Updated: newMeta(opts, "feed", "rss", "", entries).Updated, StoryPages: opts.StoryPages}
 	if d.Title == "" {
 		d.Title = "News"
 	}
@@ -121,7 +122,7 @@ func renderPage(entries []entry, states []news.FeedState, tags []string, opts Op
 	d.AllStories = len(entries)
 	for _, e := range limit(entries, pageStories) {
 		ps := pageStory{
-			ID: e.ID, Title: e.Title, Link: e.Link, Feed: e.Sources[0].Feed,
+			ID: e.ID, Path: StoryPath(e.ID), Title: e.Title, Link: e.Link, Feed: e.Sources[0].Feed,
 			Excerpt: e.Excerpt, Published: e.Published, Others: e.Sources[1:],
 		}
 		if ps.Excerpt == ps.Title {

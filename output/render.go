@@ -23,6 +23,8 @@ type feedMeta struct {
 	Hub                string // WebSub hub, "" when off
 	Updated            time.Time
 	TTL                time.Duration
+	StoryPages         bool    // entries link their story page
+	History            history // RFC 5005, Atom only
 }
 
 // epoch is the updated time of a feed without stories: fixed, so that an
@@ -39,6 +41,9 @@ type Input struct {
 	Tags map[string][]news.Story
 	// Feeds is the health of the configured feeds, for the page.
 	Feeds []news.FeedState
+	// PrevArchive is the newest archived day, which the main Atom feed
+	// links when Options.Archives is set; the zero time for none.
+	PrevArchive time.Time
 }
 
 // Doc is one rendered document.
@@ -62,6 +67,9 @@ func Render(in Input, opts Options) (Docs, error) {
 	add := func(path, tag string, es []entry) error {
 		for _, f := range Formats {
 			m := newMeta(opts, path, f, tag, es)
+			if path == "feed" {
+				subscriptionHistory(&m, in, opts, len(es))
+			}
 			b, err := renderEntries(f, es, m)
 			if err != nil {
 				return err
@@ -100,6 +108,7 @@ func newMeta(opts Options, path, format, tag string, entries []entry) feedMeta {
 		Hub:         opts.WebSubHub,
 		Updated:     epoch,
 		TTL:         opts.MaxAge,
+		StoryPages:  opts.StoryPages,
 	}
 	if tag != "" {
 		m.Title = fmt.Sprintf("%s: %s", opts.Title, tag)

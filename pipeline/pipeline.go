@@ -50,6 +50,8 @@ type Store interface {
 	Window(ctx context.Context, since time.Time, fn func(news.WindowItem) error) error
 	Stories(ctx context.Context, q news.StoryQuery) ([]news.Story, error)
 	Purge(ctx context.Context, before time.Time) (items, stories int, err error)
+	// StoryStore: the reads of the story pages and archives.
+	StoryStore
 }
 
 // Fetcher polls one feed; *fetch.Client implements it.
@@ -198,12 +200,7 @@ func (p *Pipeline) Stories(ctx context.Context, q news.StoryQuery, priority []st
 		return nil, err
 	}
 	for i := range stories {
-		s := &stories[i]
-		if r := Representative(s.Members, priority); r > 0 {
-			s.Members[0], s.Members[r] = s.Members[r], s.Members[0]
-			sortMembers(s.Members[1:])
-		}
-		s.Published = s.Members[0].Published
+		represent(&stories[i], priority)
 	}
 	return stories, nil
 }

@@ -74,6 +74,13 @@ type PollOptions struct {
 	Force bool
 	// Feeds limits the poll to these feed names; nil polls every feed.
 	Feeds []string
+	// Progress, when set, is called once for every feed the poll fetches,
+	// as soon as its fetch and the analysis of its items are done, with
+	// its report (New and Updated count what is about to be stored; the
+	// store may still refuse it) and how many feeds the poll fetches in
+	// all. It is called from the poll's goroutines, concurrently: it must
+	// be safe for concurrent use, and quick.
+	Progress func(feed FeedReport, total int)
 }
 
 // DefaultChunkFeeds is how many feeds a poll fetches and stores together
@@ -110,7 +117,11 @@ func (p *Pipeline) Poll(ctx context.Context, s *Settings, opts PollOptions) (*Re
 		}
 		due = append(due, i)
 	}
-	if err := p.fetchStage(ctx, s, states, due, now, rep); err != nil {
+	progress := func(FeedReport, int) {}
+	if opts.Progress != nil {
+		progress = opts.Progress
+	}
+	if err := p.fetchStage(ctx, s, states, due, now, rep, func(fr FeedReport) { progress(fr, len(due)) }); err != nil {
 		return rep, err
 	}
 	if err := p.Place(context.WithoutCancel(ctx), s, rep); err != nil {
@@ -138,7 +149,7 @@ func stateFor(states map[string]news.FeedState, f news.Feed) news.FeedState {
 // the next is fetched: at most two chunks' items are held at once. Each
 // feed is marked attempted (saved) before it is fetched, so that a crash
 // during the fetch cannot make it be polled again at once.
-func (p *Pipeline) fetchStage(ctx context.Context, s *Settings, states map[string]news.FeedState, due []int, now time.Time, rep *Report) error {
+func (p *Pipeline) fetchStage(ctx context.Context, s *Settings, states map[string]news.FeedState, due []int, now time.Time, rep *Report, progress func(FeedReport)) error {
 	size := s.ChunkFeeds
 	if size <= 0 {
 		size = DefaultChunkFeeds
@@ -146,7 +157,7 @@ func (p *Pipeline) fetchStage(ctx context.Context, s *Settings, states map[strin
 	chunks := slices.Collect(slices.Chunk(due, size))
 	fetchChunk := func(chunk []int) <-chan chunkResult {
 		ch := make(chan chunkResult, 1)
-		go func() { ch <- p.fetchChunk(ctx, s, states, chunk, now, rep) }()
+		go func() { ch <- p.fetchChunk(ctx, s, states, chunk, now, rep, progress) }()
 		return ch
 	}
 	var next <-chan chunkResult
@@ -178,7 +189,7 @@ type chunkResult struct {
 // fetchChunk marks the chunk's feeds attempted, fetches them concurrently
 // (the fetcher applies the global and per-host limits) and analyses each
 // feed's items as it arrives, beside the other fetches.
-func (p *Pipeline) fetchChunk(ctx context.Context, s *Settings, states map[string]news.FeedState, chunk []int, now time.Time, rep *Report) chunkResult {
+func (p *Pipeline) fetchChunk(ctx context.Context, s *Settings, states map[string]news.FeedState, chunk []int, now time.Time, rep *Report, progress func(FeedReport)) chunkResult {
 	out := make([]feedBatch, len(chunk))
 	for j, i := range chunk {
 		st := stateFor(states, s.Feeds[i])
@@ -209,6 +220,9 @@ func (p *Pipeline) fetchChunk(ctx context.Context, s *Settings, states map[strin
 				st.LastError, st.Failures = fr.Err.Error(), st.Failures+1
 				fb.batch.Carried, fb.batch.Items, fb.batch.Furniture = nil, nil, nil
 			}
+			done := *fr
+			done.New, done.Updated = fb.fresh, fb.changed
+			progress(done)
 		})
 	}
 	wg.Wait()

@@ -29,6 +29,11 @@ func (p *Pipeline) Publish(ctx context.Context, s *Settings, opts output.Options
 			return in, nil, fmt.Errorf("publish tag %s: %w", t, err)
 		}
 	}
+	if opts.Archives {
+		if in.PrevArchive, err = p.newestArchive(ctx, p.now()); err != nil {
+			return in, nil, fmt.Errorf("publish: %w", err)
+		}
+	}
 	states, err := p.store.FeedStates(ctx)
 	if err != nil {
 		return in, nil, fmt.Errorf("publish: %w", err)

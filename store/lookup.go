@@ -2,14 +2,14 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/wirestory/aggregator/news"
 )
 
-// ErrNotFound is returned by lookups that find nothing.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is returned (wrapped) by lookups that find nothing. It is
+// news.ErrNotFound, which every store's lookups wrap.
+var ErrNotFound = news.ErrNotFound
 
 const itemByLinkSQL = `SELECT s.id, s.updated, i.id, i.feed, i.first_seen, i.published, i.updated,
 	i.guid, i.link, i.canonical_link, i.title, i.author, i.categories,

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -22,7 +23,8 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 	format := fs.String("format", "rss", "output format: rss, atom or json")
 	out := fs.String("output", "", "write the merged feed to this `file` (default or -: standard output)")
 	force := fs.Bool("force", false, "poll every feed now, even one whose server asked us to wait")
-	if err := parseFlags(fs, args); err != nil {
+	v, err := verbosityFlags(fs, args, &cf)
+	if err != nil {
 		return err
 	}
 	if !validFormat(*format) {
@@ -36,17 +38,25 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer a.close()
-	unlock, err := lockPolls(ctx, e, a)
+	info := e.stderr // what is not an error
+	if v == quiet {
+		info = io.Discard
+	}
+	unlock, err := lockPolls(ctx, info, a)
 	if err != nil {
 		return err
 	}
 	settings := settingsOf(a.cfg, a.fetcherFor(a.cfg))
-	rep, err := a.pipe.Poll(ctx, settings, pipeline.PollOptions{Force: *force})
+	onTerm, width := terminal(e.stderr)
+	prog := newProgress(e.stderr, v, onTerm, width)
+	prog.begin()
+	rep, err := a.pipe.Poll(ctx, settings, pipeline.PollOptions{Force: *force, Progress: prog.feed})
+	prog.finish()
 	unlock()
 	if err != nil {
 		return err
 	}
-	printReport(e.stderr, rep)
+	printReport(e.stderr, rep, v)
 	_, docs, err := a.pipe.Publish(ctx, settings, outputOptions(a.cfg, 0, nil))
 	if err != nil {
 		return err
@@ -67,17 +77,17 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 		return errors.New("no feed could be fetched")
 	}
 	if polled == 0 {
-		return nothingDue(ctx, e.stderr, a.store.FeedStates, rep)
+		return nothingDue(ctx, info, a.store.FeedStates, rep)
 	}
 	return nil
 }
 
 // lockPolls takes the store's poll lock, saying so when it waits for
 // another process (a daemon or another fetch) to finish its poll.
-func lockPolls(ctx context.Context, e *env, a *app) (unlock func(), err error) {
+func lockPolls(ctx context.Context, w io.Writer, a *app) (unlock func(), err error) {
 	unlock, err = a.store.TryLockPolls()
 	if errors.Is(err, store.ErrBusy) {
-		fmt.Fprintf(e.stderr, "another process is polling %s: waiting for it to finish\n", a.cfg.Store)
+		fmt.Fprintf(w, "another process is polling %s: waiting for it to finish\n", a.cfg.Store)
 		unlock, err = a.store.LockPolls(ctx)
 	}
 	return unlock, err
@@ -106,21 +116,26 @@ func writeOutput(w io.Writer, path, format string, docs output.Docs) error {
 	return err
 }
 
-// printReport writes one line per polled feed and a summary.
-func printReport(w io.Writer, rep *pipeline.Report) {
-	var items, fresh, merged int
-	for _, f := range rep.Feeds {
-		items += f.Items
-		fresh += f.New
-		merged += f.Merged
-		switch f.Status {
-		case pipeline.StatusFailed:
-			fmt.Fprintf(w, "%-20s failed: %v\n", f.Name, f.Err)
-		case pipeline.StatusSkipped:
-			fmt.Fprintf(w, "%-20s skipped (not due; --force polls it now)\n", f.Name)
-		}
+// verbosityFlags registers --quiet and --verbose on fs, parses args and
+// returns the verbosity asked for. --quiet also lowers the log to errors,
+// unless --log-level says otherwise.
+func verbosityFlags(fs *flag.FlagSet, args []string, cf *configFlags) (verbosity, error) {
+	q := fs.Bool("quiet", false, "print nothing but errors (for cron)")
+	vb := fs.Bool("verbose", false, "print a line per feed as it finishes: name, status, items, new, duration, error")
+	if err := parseFlags(fs, args); err != nil {
+		return normal, err
 	}
-	fmt.Fprintf(w, "polled %d feeds in %s: %d ok, %d not modified, %d failed; %d items, %d new, %d merged into existing stories\n",
-		len(rep.Feeds)-rep.Count(pipeline.StatusSkipped), rep.Duration.Round(1e6), rep.Count(pipeline.StatusOK),
-		rep.Count(pipeline.StatusNotModified), rep.Count(pipeline.StatusFailed), items, fresh, merged)
+	switch {
+	case *q && *vb:
+		fmt.Fprintln(fs.Output(), "aggregator fetch: --quiet and --verbose exclude each other")
+		return normal, errUsage
+	case *q:
+		if cf.logLevel == "" {
+			cf.logLevel = "error"
+		}
+		return quiet, nil
+	case *vb:
+		return verbose, nil
+	}
+	return normal, nil
 }

@@ -19,6 +19,9 @@ func (d *daemon) routes() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", d.readyz)
 	mux.Handle("GET /metrics", d.met.handler())
+	stories, archives := d.pageHandlers()
+	mux.Handle("GET /stories/{id}", stories)
+	mux.Handle("GET /archive/{file}", archives)
 	mux.Handle("/", d.out)
 	return mux
 }

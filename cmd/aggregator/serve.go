@@ -105,6 +105,7 @@ func (d *daemon) currentOf(cfg *config.Config, old *current) *current {
 	}
 	out := outputOptions(cfg, pollInterval(cfg.Schedule), d.outputError)
 	out.Observe = d.met.observeOutput
+	out.StoryPages, out.Archives = true, true // served by pageHandlers
 	return &current{cfg: cfg, pipe: settingsOf(cfg, f), out: out}
 }
 

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -15,7 +14,7 @@ import (
 )
 
 // ErrNotFound is returned by lookups that find nothing.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = news.ErrNotFound
 
 const (
 	knownSQL = `SELECT id, story_id, content_hash FROM items WHERE id = ANY($1::text[])`

@@ -82,6 +82,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"CarriedFlags", testCarried},
 		{"Purge", testPurge},
 		{"ReadersSeeWholeBatches", testReaders},
+		{"Pages", testPages},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
