@@ -1,6 +1,8 @@
 package dedupe
 
 import (
+	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
 )
@@ -15,16 +17,33 @@ func (ix *Index) Add(d Doc, p *Prepared, newStoryID string) Decision {
 		return Decision{StoryID: st.id, Reason: "known id: updated in place"}
 	}
 	fp := p.view()
-	best, reason := ix.bestStory(&fp, &p.keys)
+	fp.published = d.Published.Unix()
+	best, also, reason := ix.bestStory(&fp, &p.keys)
 	if best < 0 {
 		ix.insert(d, p, newStoryID)
 		return Decision{StoryID: newStoryID, New: true, Reason: reason}
 	}
-	e := &ix.entries[best]
-	st := ix.stories[e.story].id
-	match := e.id
-	ix.insert(d, p, st)
-	return Decision{StoryID: st, Match: match, Reason: reason}
+	dec := Decision{Match: ix.entries[best].id, Reason: reason}
+	// The document belongs to its best match's story and to also: one
+	// story, split earlier. The oldest of them takes the others in.
+	into := ix.entries[best].story
+	for _, st := range also {
+		if a, b := &ix.stories[st], &ix.stories[into]; a.founded < b.founded || a.founded == b.founded && a.id < b.id {
+			into = st
+		}
+	}
+	for _, st := range append(also, ix.entries[best].story) {
+		if st != into {
+			dec.Absorbed = append(dec.Absorbed, ix.stories[st].id)
+			ix.merge(st, into)
+		}
+	}
+	if len(dec.Absorbed) > 0 {
+		dec.Reason += fmt.Sprintf("; merged %d stories it also belongs to", len(dec.Absorbed))
+	}
+	dec.StoryID = ix.stories[into].id
+	ix.insert(d, p, dec.StoryID)
+	return dec
 }
 
 // candidate is a verified match of a new document.
@@ -34,9 +53,28 @@ type candidate struct {
 	rule rule
 }
 
-// bestStory returns the slot of the member the document matches best in a
-// story that also accepts it (the chaining guard), or -1 and why not.
-func (ix *Index) bestStory(fp *fingerprint, keys *[nKeys]uint32) (int32, string) {
+// mergeLinks is how many members of each of two stories a document must
+// be a copy or a version of for the two to be merged: a running story
+// split early (a version that matched nothing, then its own copies and
+// versions) is joined again by the later copies that match both halves,
+// while one page that happens to resemble a page of another story cannot
+// glue them.
+const mergeLinks = 3
+
+// bestStory returns the slot of the member the document matches best in
+// the story it belongs to (-1 when none), the other stories it belongs to
+// as well (to be merged), and why.
+//
+// The decision is the story's, not one member's: single-link clustering
+// on copies and versions (a copy of any member, or a version of a member
+// published within versionGap, places the document in that member's
+// story), since each carries the story's own text and a running story's
+// versions chain, each to its neighbours; and stories split earlier are
+// merged when a document links to enough members of each (mergeLinks).
+// That is the "star" clustering of Aslam, Pelekhov and Rus ("The Star
+// Clustering Algorithm for Static and Dynamic Information Organization",
+// JGAA 2004) with the stars' overlap resolved by merging.
+func (ix *Index) bestStory(fp *fingerprint, keys *[nKeys]uint32) (int32, []int32, string) {
 	ix.heads.set(fp.lead)
 	ix.heads.setFull(fp.full)
 	fp.heads = &ix.heads
@@ -44,35 +82,45 @@ func (ix *Index) bestStory(fp *fingerprint, keys *[nKeys]uint32) (int32, string)
 	matches := ix.scratch.matches[:0]
 	for _, s := range slots {
 		f := compareFor(fp, &ix.entries[s], ix.earlyExit)
-		if r := ix.opts.rule(f, false); r.match() {
+		if r := ix.opts.rule(f); r.match() || r == versionOf {
 			matches = append(matches, candidate{s, f, r})
 		}
 	}
 	ix.scratch.matches = matches
 	if len(matches) == 0 {
-		return -1, "new story: no match among " + strconv.Itoa(len(slots)) + " candidates"
+		return -1, nil, "new story: no match among " + strconv.Itoa(len(slots)) + " candidates"
 	}
 	slices.SortStableFunc(matches, func(a, b candidate) int {
-		return cmpFloat(b.figs.score(), a.figs.score())
+		if a.rule.match() != b.rule.match() {
+			if a.rule.match() {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmpFloat(b.figs.score(), a.figs.score()), cmp.Compare(ix.entries[a.slot].id, ix.entries[b.slot].id))
 	})
-	// A document that matches two members of a story matches the story
-	// itself, not one bridging member: the guard is for the lone match.
-	perStory := make(map[int32]int, len(matches))
+	best := matches[0]
+	own := ix.entries[best.slot].story
+	links := ix.scratch.links[:0] // story, links: a few stories each
 	for _, m := range matches {
-		perStory[ix.entries[m.slot].story]++
-	}
-	var refused func() string
-	for _, m := range matches {
-		if perStory[ix.entries[m.slot].story] >= 2 {
-			return m.slot, "matched " + ix.opts.reason(m.figs, false, m.rule) + " (and another member of the story)"
+		st := ix.entries[m.slot].story
+		if i := slices.IndexFunc(links, func(l [2]int32) bool { return l[0] == st }); i >= 0 {
+			links[i][1]++
+		} else {
+			links = append(links, [2]int32{st, 1})
 		}
-		ok, why := ix.guard(fp, m.slot)
-		if ok {
-			return m.slot, "matched " + ix.opts.reason(m.figs, false, m.rule)
-		}
-		refused = why
 	}
-	return -1, "new story: matches refused by the story core: " + refused()
+	ix.scratch.links = links
+	also := ix.scratch.also[:0]
+	if i := slices.IndexFunc(links, func(l [2]int32) bool { return l[0] == own }); links[i][1] >= mergeLinks {
+		for _, l := range links {
+			if l[0] != own && l[1] >= mergeLinks {
+				also = append(also, l[0])
+			}
+		}
+	}
+	ix.scratch.also = also
+	return best.slot, also, "matched " + ix.opts.reason(best.figs, best.rule)
 }
 
 func cmpFloat(a, b float64) int {
@@ -83,20 +131,6 @@ func cmpFloat(a, b float64) int {
 		return 1
 	}
 	return 0
-}
-
-// guard reports whether the story of slot accepts the document: the
-// document must also match the story's core (its founder) by the relaxed
-// rule, so that one bridging member cannot glue two stories. why formats
-// the reason of a refusal.
-func (ix *Index) guard(fp *fingerprint, slot int32) (ok bool, why func() string) {
-	core := ix.stories[ix.entries[slot].story].core
-	if core < 0 || core == slot {
-		return true, nil
-	}
-	f := compare(fp, &ix.entries[core])
-	r := ix.opts.rule(f, true)
-	return r.match(), func() string { return "core " + ix.entries[core].id + ": " + ix.opts.reason(f, true, r) }
 }
 
 // candidates returns the live documents that share a posting key with fp

@@ -3,6 +3,7 @@ package dedupe
 import (
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Figures are the similarity figures of a new document against a stored
@@ -26,6 +27,16 @@ type Figures struct {
 	NewShingles, OldShingles int
 	// SameTitle reports equal normalised titles.
 	SameTitle bool
+	// LeadOffset is where the smaller document's text starts in the
+	// larger's head, in shingles; -1 when it is not there.
+	LeadOffset int
+	// Gap is the time between the two documents' publish times.
+	Gap time.Duration
+	// Template is the resemblance of the two texts with their numbers
+	// masked (bulletins of one template come close to 1); -1 when unknown.
+	Template float64
+	// Live is set when either document is a live page.
+	Live bool
 }
 
 // compare computes the figures of fp against the stored entry e.
@@ -68,15 +79,31 @@ func compareFor(fp *fingerprint, e *entry, strict bool) Figures {
 	}
 	hs := fp.heads
 	hs.stored.fill(e.lead)
-	if small < minSampled && fp.n < int(e.n) {
-		// Too few sampled shingles to estimate on: the new document is
-		// short, so look for all of it in the head of the stored one.
-		f.Containment, f.Sampled = hs.containment(fp.lead), len(fp.lead)
+	if small < minSampled && fp.n < int(e.n) && fp.n <= headLen {
+		// Too few sampled shingles to estimate on, and the new document
+		// short enough to be all in its head: look for all of it in the
+		// head of the stored one too. That misses what the stored text
+		// has further on (an older version under a new lead), which the
+		// few samples may still see.
+		if hc := hs.containment(fp.lead); hc > f.Containment || small < minFewSampled {
+			f.Containment, f.Sampled = hc, len(fp.lead)
+		}
 	}
 	f.Lead = hs.agreement(e.lead)
+	f.LeadOffset = hs.leadOffset(e.lead, fp.n <= int(e.n))
 	hs.stored.empty(e.lead)
 	f.Numbers, f.NumbersCompared = overlap(fp.nums, e.nums())
+	f.Gap = time.Duration(abs(fp.published-e.published)) * time.Second
+	f.Template = templateResemblance(&fp.tsig, &e.tsig)
+	f.Live = fp.live || e.livePage
 	return f
+}
+
+func abs(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // intersect counts common values of two sorted distinct slices.
@@ -113,7 +140,11 @@ const nearlyAll = 0.9
 
 // minSampled is the fewest sampled shingles a containment estimate may rest
 // on; below it, a short new document is compared with the stored head.
-const minSampled = 16
+// Below minFewSampled the sample says nothing.
+const (
+	minSampled    = 16
+	minFewSampled = 4
+)
 
 // overlap is the share of the shorter list found in the other, and its size.
 func overlap(a, b []uint32) (float64, int) {
@@ -132,41 +163,49 @@ func overlap(a, b []uint32) (float64, int) {
 	return float64(n) / float64(len(a)), len(a)
 }
 
+// The decision rule sorts a pair into one of three: a copy (the same
+// version of the story, a trimmed copy, a summary: one story on the pair's
+// evidence alone), a version (a write-through of the other: a new lead or
+// other paragraphs over a shared body; one story only with the support of
+// the story as a whole, see Index.bestStory), or apart.
 const (
-	// newLeadBelow: two full-length documents whose leads agree less than
-	// this have different leads, and the later one is a follow-up unless
-	// the rest of the texts overrule that: the more the leads differ, the
-	// more they must. A lead that shares almost nothing (below
-	// freshLeadBelow) is overruled only by near-identical texts; a lead
-	// partly shared (a paragraph dropped or rewritten) by a clear majority
-	// of shared shingles.
-	newLeadBelow   = 0.3
-	freshLeadBelow = 0.1
+	// versionContainment and versionResemblance are the least containment
+	// and resemblance of a version: neighbouring versions of a running
+	// story share most of their body (containment 0.74 and resemblance
+	// 0.34 at the median on the running-event dev set), different stories
+	// of one event share quotes and background (containment under 0.4 and
+	// resemblance under 0.2 at the 99th percentile, but for templated
+	// bulletins: see the template veto).
+	versionContainment = 0.5
+	versionResemblance = 0.2
+	// versionLead: a version keeps something of the lead it was written
+	// over (the old lead moves down a paragraph or two), where a
+	// follow-up with background paragraphs has a fresh one.
+	versionLead = 0.1
+	// versionGap: versions are written hours apart, each over the last;
+	// the next day's story on the event is a new one.
+	versionGap = 12 * time.Hour
+	// maxLeadOffset is the furthest (in shingles) the smaller text may
+	// start from the larger's opening and still be its summary or trimmed
+	// copy: past it, the larger page quotes the smaller after an opening of
+	// its own (a roundup, an analysis, a live page).
+	maxLeadOffset = 12
+	// liveResemblance is the least resemblance at which a live page is a
+	// copy of another document: each state of a live page is its own story.
+	liveResemblance = 0.9
+	// templateBar and templateLift: two texts with differing numbers are
+	// bulletins of one template when, numbers masked, they resemble each
+	// other by templateBar or more, and by templateLift more than with
+	// their numbers.
+	templateBar  = 0.75
+	templateLift = 0.2
 )
 
-// followUpBar returns the resemblance and containment that overrule a
-// different lead of agreement lead.
-func followUpBar(lead float64) (resemblance, containment float64) {
-	if lead < freshLeadBelow {
-		return 0.85, 0.9
-	}
-	return 0.65, partLeadContainment
-}
-
-// partLeadContainment is the containment (on at least partLeadSampled
-// sampled shingles) at which two texts whose leads are partly shared
-// (freshLeadBelow or more: a lead partly rewritten, not a new one) are one
-// story.
-const (
-	partLeadContainment = 0.75
-	partLeadSampled     = 24
-)
-
-// verdict applies the decision rule to figures: it reports a match and a
-// one-line reason. relaxed is the looser rule of the chaining guard.
-func (o *Options) verdict(f Figures, relaxed bool) (bool, string) {
-	r := o.rule(f, relaxed)
-	return r.match(), o.reason(f, relaxed, r)
+// verdict applies the decision rule to figures: it reports a match (a
+// copy or a version) and a one-line reason.
+func (o *Options) verdict(f Figures) (match bool, version bool, reason string) {
+	r := o.rule(f)
+	return r.match(), r == versionOf, o.reason(f, r)
 }
 
 // rule is the case of the decision rule that decides a pair; the reason
@@ -175,98 +214,95 @@ func (o *Options) verdict(f Figures, relaxed bool) (bool, string) {
 type rule uint8
 
 const (
-	numbersDiffer rule = iota
-	followUp
+	noRule rule = iota
+	liveApart
+	numbersDiffer
 	resembles
 	sameLeadContained
 	contained
-	partLeadContained
-	relaxedSameLead
 	shortSameLead
 	shortContained
 	nearlyAllContained
-	leadsDiffer
-	noRule
+	versionOf
 )
 
-func (r rule) match() bool {
-	return r != numbersDiffer && r != followUp && r != leadsDiffer && r != noRule
-}
-
-// bars returns the resemblance, containment, lead and summary bars of the
-// strict or the relaxed rule.
-func (o *Options) bars(relaxed bool) (r, c, l, sm float64) {
-	r, c, l, sm = o.Resemblance, o.Containment, o.Lead, o.Summary
-	if relaxed {
-		r, c, l, sm = r*0.6, c*0.8, l*0.6, sm*0.75
-	}
-	return r, c, l, sm
-}
+// match reports a copy: one story on the pair's evidence.
+func (r rule) match() bool { return r >= resembles && r < versionOf }
 
 // rule returns the case of the decision rule that decides figures f.
-func (o *Options) rule(f Figures, relaxed bool) rule {
-	r, c, l, sm := o.bars(relaxed)
-	short := min(f.NewShingles, f.OldShingles) <= leadLen*3/2
-	newLead := min(f.NewShingles, f.OldShingles) >= leadLen && f.Lead < newLeadBelow
-	barR, barC := followUpBar(f.Lead)
+func (o *Options) rule(f Figures) rule {
+	n0, n1 := min(f.NewShingles, f.OldShingles), max(f.NewShingles, f.OldShingles)
+	short := n0 <= leadLen*3/2
+	// at the lead: the smaller starts where the larger does; comparable:
+	// the two are of a size, so neither quotes the other.
+	atLead := f.LeadOffset >= 0 && f.LeadOffset <= maxLeadOffset
+	comparable := 2*n0 >= n1
+	version := f.Containment >= versionContainment && f.Resemblance >= versionResemblance &&
+		f.Lead >= versionLead && f.Gap <= versionGap
 	switch {
+	case f.Live && f.Resemblance < liveResemblance:
+		return liveApart
 	case f.NumbersCompared >= 3 && f.Numbers < o.Numbers:
+		// Copies carry the same numbers: with other numbers, the same
+		// words are a template (bulletins) or a version with updated
+		// figures, never a copy.
+		if version && !o.template(f) {
+			return versionOf
+		}
 		return numbersDiffer
-	case newLead && f.Resemblance < barR && f.Containment < barC:
-		return followUp
-	case f.Resemblance >= r:
+	case f.Resemblance >= o.Resemblance:
 		return resembles
-	case f.Lead >= sameLead && f.Containment >= c*sameLeadShare:
+	case f.Lead >= sameLead && f.Containment >= o.Containment*sameLeadShare && (atLead || comparable):
 		return sameLeadContained
-	case f.Containment >= c && f.Lead >= l:
+	case f.Containment >= o.Containment && f.Lead >= o.Lead && (atLead || comparable):
 		return contained
-	case f.Lead >= freshLeadBelow && f.Containment >= partLeadContainment && f.Sampled >= partLeadSampled:
-		return partLeadContained
-	case relaxed && f.Lead >= o.Summary && f.Containment >= c/2:
-		return relaxedSameLead
-	case short && f.Lead >= sm:
+	case short && f.Lead >= o.Summary && atLead:
 		return shortSameLead
-	case short && f.Containment >= c:
+	case short && f.Containment >= o.Containment && atLead:
 		return shortContained
-	case f.Containment >= nearlyAll && f.Sampled >= minSampled:
+	case f.Containment >= nearlyAll && f.Sampled >= minSampled && (atLead || comparable):
 		return nearlyAllContained
-	case f.Containment >= c:
-		return leadsDiffer
+	case version:
+		return versionOf
 	}
 	return noRule
 }
 
+// template reports two texts whose words, numbers masked, are one
+// template. Without a template signature (a record of an older version)
+// it says yes.
+func (o *Options) template(f Figures) bool {
+	return f.Template < 0 || f.Template >= templateBar && f.Template >= f.Resemblance+templateLift
+}
+
 // reason is the one-line reason of rule ru on figures f.
-func (o *Options) reason(f Figures, relaxed bool, ru rule) string {
-	r, c, l, sm := o.bars(relaxed)
+func (o *Options) reason(f Figures, ru rule) string {
 	switch ru {
+	case liveApart:
+		return fmt.Sprintf("a live page, resemblance %.2f < %.2f: each state is its own story", f.Resemblance, liveResemblance)
 	case numbersDiffer:
-		return fmt.Sprintf("numbers differ (%.2f of %d shared < %.2f)", f.Numbers, f.NumbersCompared, o.Numbers)
-	case followUp:
-		barR, barC := followUpBar(f.Lead)
-		return fmt.Sprintf("new lead (%.2f < %.2f) and resemblance %.2f < %.2f, containment %.2f < %.2f: a follow-up",
-			f.Lead, newLeadBelow, f.Resemblance, barR, f.Containment, barC)
+		return fmt.Sprintf("numbers differ (%.2f of %d shared < %.2f; %.2f alike with numbers masked, %s apart): bulletins or another story",
+			f.Numbers, f.NumbersCompared, o.Numbers, f.Template, f.Gap.Round(time.Minute))
 	case resembles:
-		return fmt.Sprintf("resemblance %.2f >= %.2f", f.Resemblance, r)
+		return fmt.Sprintf("resemblance %.2f >= %.2f", f.Resemblance, o.Resemblance)
 	case sameLeadContained:
-		return fmt.Sprintf("same lead %.2f >= %.2f with containment %.2f >= %.2f", f.Lead, sameLead, f.Containment, c*sameLeadShare)
+		return fmt.Sprintf("same lead %.2f >= %.2f with containment %.2f >= %.2f", f.Lead, sameLead, f.Containment, o.Containment*sameLeadShare)
 	case contained:
-		return fmt.Sprintf("containment %.2f >= %.2f with lead %.2f >= %.2f", f.Containment, c, f.Lead, l)
-	case partLeadContained:
-		return fmt.Sprintf("lead partly shared (%.2f >= %.2f) with containment %.2f >= %.2f on %d shingles",
-			f.Lead, freshLeadBelow, f.Containment, partLeadContainment, f.Sampled)
-	case relaxedSameLead:
-		return fmt.Sprintf("same lead %.2f with containment %.2f", f.Lead, f.Containment)
+		return fmt.Sprintf("containment %.2f >= %.2f with lead %.2f >= %.2f", f.Containment, o.Containment, f.Lead, o.Lead)
 	case shortSameLead:
-		return fmt.Sprintf("short text with lead %.2f >= %.2f", f.Lead, sm)
+		return fmt.Sprintf("short text with lead %.2f >= %.2f", f.Lead, o.Summary)
 	case shortContained:
-		return fmt.Sprintf("short text contained %.2f >= %.2f", f.Containment, c)
+		return fmt.Sprintf("short text contained %.2f >= %.2f", f.Containment, o.Containment)
 	case nearlyAllContained:
 		return fmt.Sprintf("nearly all of the shorter text is in the longer (containment %.2f on %d shingles)", f.Containment, f.Sampled)
-	case leadsDiffer:
-		return fmt.Sprintf("containment %.2f but leads differ (%.2f < %.2f): a follow-up", f.Containment, f.Lead, l)
+	case versionOf:
+		return fmt.Sprintf("a version: containment %.2f >= %.2f, resemblance %.2f >= %.2f, lead %.2f",
+			f.Containment, versionContainment, f.Resemblance, versionResemblance, f.Lead)
 	}
-	return fmt.Sprintf("resemblance %.2f < %.2f, containment %.2f < %.2f, lead %.2f", f.Resemblance, r, f.Containment, c, f.Lead)
+	if f.Containment >= o.Containment && f.LeadOffset != noOffset && f.LeadOffset > maxLeadOffset {
+		return fmt.Sprintf("contained %.2f but %d shingles from the longer text's opening: quoted, not a copy", f.Containment, f.LeadOffset)
+	}
+	return fmt.Sprintf("resemblance %.2f < %.2f, containment %.2f < %.2f, lead %.2f", f.Resemblance, o.Resemblance, f.Containment, o.Containment, f.Lead)
 }
 
 // score orders matching candidates: the better match first.

@@ -28,9 +28,10 @@ type Explanation struct {
 	// shingle sets (the containment of the smaller in the larger).
 	ExactResemblance float64
 	ExactContainment float64
-	// Guarded is the decision of the looser rule that the chaining guard
-	// applies against a story's core.
-	Match, Guarded bool
+	// Match reports a copy: one story on the pair's evidence alone.
+	// Version reports a version (a write-through): one story when the
+	// document is a version of enough of the story's members.
+	Match, Version bool
 	Reason         string
 	// TextA and TextB are the words each document is compared on (after
 	// furniture and boilerplate removal), shortened.
@@ -61,13 +62,14 @@ func Explain(a, b Exhibit, opts Options) Explanation {
 	var stored entry
 	stored.setFingerprint(&pe)
 	view := pl.view()
+	view.published = later.Published.Unix()
+	stored.published = earlier.Published.Unix()
 	var hs headSets
 	hs.set(view.lead)
 	hs.setFull(view.full)
 	view.heads = &hs
 	x.Estimated = compare(&view, &stored)
-	x.Match, x.Reason = opts.verdict(x.Estimated, false)
-	x.Guarded, _ = opts.verdict(x.Estimated, true)
+	x.Match, x.Version, x.Reason = opts.verdict(x.Estimated)
 	x.TextA, x.TextB = contentText(a), contentText(b)
 	return x
 }
@@ -104,16 +106,20 @@ func (x Explanation) String() string {
 	var b strings.Builder
 	f := x.Estimated
 	verdict := "different stories"
-	if x.Match {
+	switch {
+	case x.Match:
 		verdict = "same story"
+	case x.Version:
+		verdict = "a version: same story with the support of other members"
 	}
 	fmt.Fprintf(&b, "A: %s %q (%s)\n", x.A.ID, x.A.Title, x.A.Feed)
 	fmt.Fprintf(&b, "B: %s %q (%s)\n", x.B.ID, x.B.Title, x.B.Feed)
 	fmt.Fprintf(&b, "shingles     later %d, earlier %d\n", f.NewShingles, f.OldShingles)
 	fmt.Fprintf(&b, "resemblance  exact %.3f  estimated %.3f\n", x.ExactResemblance, f.Resemblance)
 	fmt.Fprintf(&b, "containment  exact %.3f  estimated %.3f (on %d sampled shingles)\n", x.ExactContainment, f.Containment, f.Sampled)
-	fmt.Fprintf(&b, "lead agreement %.3f, numbers shared %.3f of %d, same title %v\n", f.Lead, f.Numbers, f.NumbersCompared, f.SameTitle)
-	fmt.Fprintf(&b, "decision: %s (%s); chaining guard would accept: %v\n", verdict, x.Reason, x.Guarded)
+	fmt.Fprintf(&b, "lead agreement %.3f (offset %d), numbers shared %.3f of %d (template %.2f), same title %v, live %v, %s apart\n",
+		f.Lead, f.LeadOffset, f.Numbers, f.NumbersCompared, f.Template, f.SameTitle, f.Live, f.Gap)
+	fmt.Fprintf(&b, "decision: %s (%s)\n", verdict, x.Reason)
 	fmt.Fprintf(&b, "A text: %s\nB text: %s\n", x.TextA, x.TextB)
 	return b.String()
 }

@@ -22,53 +22,104 @@ import (
 type Furniture struct {
 	blocks map[uint64]uint32 // block key → generation it was last seen as furniture
 	gen    uint32
+	past   []pastBody // the last bodies of a small feed (see Learn); never changed in place
 }
 
 // maxFurniture bounds a feed's model; the oldest keys go first.
 const maxFurniture = 2048
 
-// A block is furniture when it occurs in at least learnMin bodies and
-// learnShare of a batch.
+// A block is furniture when it occurs in at least learnMin of a batch's
+// stories and learnShare of them; in a batch of up to tinyBatch stories,
+// two otherwise different stories sharing a block suffice (learnTinyMin).
 const (
-	learnMin   = 3
-	learnShare = 0.05
+	learnMin     = 3
+	learnTinyMin = 2
+	tinyBatch    = 4
+	learnShare   = 0.05
 )
 
 // Learn updates the model with a batch of the feed's bodies (a whole
-// fetched feed), analysed: a block or sentence whose normalised text
-// occurs in at least learnMin bodies and learnShare of the batch is
-// furniture. A batch too small to tell keeps the model as it was.
+// fetched feed), analysed. Furniture repeats across a feed's different
+// stories; a story's own text repeats across its versions (an outlet that
+// carries ten write-throughs of one agency story) and copies. So the
+// bodies are first grouped into stories (storyGroups), and a block or
+// sentence is furniture when it occurs in at least learnNeed of the
+// groups. A batch too small to tell keeps the model as it was.
+//
+// A small batch (fewer than pastBodies bodies: a feed that lists only its
+// latest items) is learned together with the model's history, the keys of
+// the feed's last pastBodies bodies that earlier batches delivered, which
+// the model keeps (and MarshalBinary stores) for that: two items a day
+// teach the outlet's furniture in a few days.
 func (f *Furniture) Learn(ts []*Text) {
-	need, ok := learnNeed(len(ts))
+	small := len(ts) < pastBodies
+	var past []pastBody
+	if small {
+		past = f.past
+	}
+	// the keys of each body: the current ones', then the past ones'
+	body := make([]uint64, 0, len(ts)+len(past))
+	blocks := make([][]uint64, 0, len(ts)+len(past))
+	nb := 0
+	for _, t := range ts {
+		nb += len(t.blocks)
+	}
+	buf := make([]uint64, 0, nb)
+	for _, t := range ts {
+		start := len(buf)
+		for i := range t.blocks {
+			if k := t.blocks[i].key; k != 0 {
+				buf = append(buf, k)
+			}
+		}
+		body = append(body, t.bodyKey())
+		blocks = append(blocks, buf[start:len(buf):len(buf)])
+	}
+	for _, pb := range past {
+		body = append(body, pb.body)
+		blocks = append(blocks, pb.keys[:pb.blocks])
+	}
+	groups, ng := storyGroups(body, blocks)
+	if small {
+		f.remember(ts, body, blocks)
+	}
+	need, ok := learnNeed(ng)
 	if !ok {
 		return
 	}
-	// Each key is counted once per body, in a table sized for the batch.
+	// Each key is counted once per group, in a table sized for the
+	// batch: the bodies are visited group by group.
 	kc := keyCounters.Get().(*keyCounter)
 	defer keyCounters.Put(kc)
 	n := 0
-	for _, t := range ts {
-		n += len(t.blocks) + len(t.sents)
-	}
-	kc.init(n)
-	bodies := make(map[uint64]bool, len(ts))
-	for bi, t := range ts {
-		// A feed that lists one story twice (under two sections) repeats
-		// its every block: identical bodies count once, or the story
-		// itself would be learned as furniture.
-		if sig := t.bodyKey(); bodies[sig] {
-			continue
+	order := make([]int, len(body))
+	for i := range order {
+		if i < len(ts) {
+			n += len(ts[i].blocks) + len(ts[i].sents)
 		} else {
-			bodies[sig] = true
+			n += len(past[i-len(ts)].keys)
 		}
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return int(groups[a] - groups[b]) })
+	kc.init(n)
+	for _, bi := range order {
+		g := groups[bi]
+		if bi >= len(ts) {
+			for _, k := range past[bi-len(ts)].keys {
+				kc.add(k, g)
+			}
+			continue
+		}
+		t := ts[bi]
 		for i := range t.blocks {
 			b := &t.blocks[i]
 			if b.key != 0 {
-				kc.add(b.key, int32(bi))
+				kc.add(b.key, g)
 			}
 			for _, sen := range t.sents[b.s0:b.s1] {
 				if sen.key != 0 && sen.w1-sen.w0 >= minSentenceWords {
-					kc.add(sen.key, int32(bi))
+					kc.add(sen.key, g)
 				}
 			}
 		}
@@ -84,12 +135,59 @@ func (f *Furniture) Learn(ts []*Text) {
 	f.trim()
 }
 
+// pastBodies is how many of a feed's past bodies its model remembers, and
+// the size of a batch learned without them.
+const pastBodies = 16
+
+// maxPastKeys bounds the keys remembered of one body.
+const maxPastKeys = 256
+
+// pastBody is what the model remembers of a body an earlier batch
+// delivered: its key, and its block keys (keys[:blocks]) then its
+// long sentences' keys.
+type pastBody struct {
+	body   uint64
+	blocks int
+	keys   []uint64
+}
+
+// remember makes the model's history the bodies of ts (whose keys and
+// block keys are body[:len(ts)] and blocks[:len(ts)]), then the past ones
+// that are not among them, up to pastBodies.
+func (f *Furniture) remember(ts []*Text, body []uint64, blocks [][]uint64) {
+	seen := make(map[uint64]bool, pastBodies)
+	var next []pastBody
+	for i, t := range ts {
+		if seen[body[i]] || len(next) == pastBodies {
+			continue
+		}
+		seen[body[i]] = true
+		keys := append(make([]uint64, 0, len(blocks[i])+len(t.sents)), blocks[i]...)
+		pb := pastBody{body: body[i], blocks: len(keys)}
+		for _, sen := range t.sents {
+			if sen.key != 0 && sen.w1-sen.w0 >= minSentenceWords {
+				keys = append(keys, sen.key)
+			}
+		}
+		pb.keys = keys[:min(len(keys), maxPastKeys)]
+		pb.blocks = min(pb.blocks, len(pb.keys))
+		next = append(next, pb)
+	}
+	for _, pb := range f.past {
+		if !seen[pb.body] && len(next) < pastBodies {
+			seen[pb.body] = true
+			next = append(next, pb)
+		}
+	}
+	f.past = next
+}
+
 // Clone returns a copy of f that learns on its own; a nil f gives an empty
 // model.
 func (f *Furniture) Clone() *Furniture {
 	c := &Furniture{blocks: make(map[uint64]uint32)}
 	if f != nil {
-		c.gen = f.gen
+		c.gen, c.past = f.gen, f.past
 		maps.Copy(c.blocks, f.blocks)
 	}
 	return c
@@ -158,10 +256,14 @@ func (kc *keyCounter) atLeast(need int) []uint64 {
 	return out
 }
 
-// learnNeed returns in how many of a batch of n bodies a block must occur
-// to be furniture, and whether the batch is large enough to tell.
+// learnNeed returns in how many of a batch's n story groups a block must
+// occur to be furniture, and whether the batch is large enough to tell.
 func learnNeed(n int) (int, bool) {
-	need := max(int(learnShare*float64(n)+0.999), learnMin)
+	least := learnMin
+	if n <= tinyBatch {
+		least = learnTinyMin
+	}
+	need := max(int(learnShare*float64(n)+0.999), least)
 	return need, n >= need
 }
 
@@ -268,12 +370,13 @@ func (f *Furniture) Clean(t *Text) string {
 	return b.String()
 }
 
-// furnitureVersion is the first byte of a marshalled Furniture.
-const furnitureVersion = 1
+// furnitureVersion is the first byte of a marshalled Furniture; version 1
+// had no history.
+const furnitureVersion = 2
 
 // MarshalBinary encodes the model for the store. It never fails.
 func (f *Furniture) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, 9+12*len(f.blocks))
+	b := make([]byte, 0, 13+12*len(f.blocks))
 	b = append(b, furnitureVersion)
 	b = binary.LittleEndian.AppendUint32(b, f.gen)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(f.blocks)))
@@ -286,23 +389,67 @@ func (f *Furniture) MarshalBinary() ([]byte, error) {
 		b = binary.LittleEndian.AppendUint64(b, k)
 		b = binary.LittleEndian.AppendUint32(b, f.blocks[k])
 	}
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(f.past)))
+	for _, pb := range f.past {
+		b = binary.LittleEndian.AppendUint64(b, pb.body)
+		b = binary.LittleEndian.AppendUint16(b, uint16(pb.blocks))
+		b = binary.LittleEndian.AppendUint16(b, uint16(len(pb.keys)))
+		for _, k := range pb.keys {
+			b = binary.LittleEndian.AppendUint64(b, k)
+		}
+	}
 	return b, nil
 }
 
-// UnmarshalBinary replaces the model with one encoded by MarshalBinary;
-// other bytes give an error wrapping ErrRecord and change nothing.
+// UnmarshalBinary replaces the model with one encoded by MarshalBinary (of
+// this version or the one before); other bytes give an error wrapping
+// ErrRecord and change nothing.
 func (f *Furniture) UnmarshalBinary(b []byte) error {
-	if len(b) < 9 || b[0] != furnitureVersion {
-		return fmt.Errorf("furniture: %w", ErrRecord)
+	bad := func(why string) error { return fmt.Errorf("furniture: %w: %s", ErrRecord, why) }
+	if len(b) < 9 || b[0] != furnitureVersion && b[0] != 1 {
+		return bad("unknown version")
 	}
 	n := int(binary.LittleEndian.Uint32(b[5:]))
-	if n > maxFurniture || len(b) != 9+12*n {
-		return fmt.Errorf("furniture: %w: length %d", ErrRecord, len(b))
+	end := 9 + 12*n
+	if n > maxFurniture || len(b) < end || b[0] == 1 && len(b) != end {
+		return bad(fmt.Sprintf("length %d", len(b)))
 	}
 	blocks := make(map[uint64]uint32, n)
-	for p := 9; p < len(b); p += 12 {
+	for p := 9; p < end; p += 12 {
 		blocks[binary.LittleEndian.Uint64(b[p:])] = binary.LittleEndian.Uint32(b[p+8:])
 	}
-	f.gen, f.blocks = binary.LittleEndian.Uint32(b[1:]), blocks
+	var past []pastBody
+	if b[0] == furnitureVersion {
+		r := b[end:]
+		if len(r) < 4 {
+			return bad("no history")
+		}
+		np := int(binary.LittleEndian.Uint32(r))
+		if np > pastBodies {
+			return bad(fmt.Sprintf("%d past bodies", np))
+		}
+		r = r[4:]
+		for range np {
+			if len(r) < 12 {
+				return bad("short history")
+			}
+			pb := pastBody{body: binary.LittleEndian.Uint64(r), blocks: int(binary.LittleEndian.Uint16(r[8:]))}
+			nk := int(binary.LittleEndian.Uint16(r[10:]))
+			r = r[12:]
+			if nk > maxPastKeys || pb.blocks > nk || len(r) < 8*nk {
+				return bad("bad past body")
+			}
+			pb.keys = make([]uint64, nk)
+			for i := range pb.keys {
+				pb.keys[i] = binary.LittleEndian.Uint64(r[8*i:])
+			}
+			r = r[8*nk:]
+			past = append(past, pb)
+		}
+		if len(r) != 0 {
+			return bad(fmt.Sprintf("%d bytes left", len(r)))
+		}
+	}
+	f.gen, f.blocks, f.past = binary.LittleEndian.Uint32(b[1:]), blocks, past
 	return nil
 }

@@ -108,3 +108,36 @@ func (s *u16set) empty(vs []uint16) {
 		s[v>>6] &^= 1 << (v & 63)
 	}
 }
+
+// noOffset is leadOffset's answer when the smaller lead is not in the
+// larger head.
+const noOffset = -1
+
+// offsetProbe is how many of the smaller text's first shingles leadOffset
+// looks for in the larger head: the first word or two of a copy may be
+// edited.
+const offsetProbe = 16
+
+// leadOffset is where the smaller document's text starts in the larger
+// one's head, in shingles: near 0 for a summary or a trimmed copy (the
+// same lead), further on for a short item that a longer page quotes after
+// its own opening (a roundup, an analysis). hs.head is the new document's
+// head and hs.stored the stored one's, as for agreement; newSmaller says
+// which is the smaller.
+func (hs *headSets) leadOffset(stored []uint16, newSmaller bool) int {
+	small, large, in := hs.head, stored, &hs.stored
+	if !newSmaller {
+		small, large, in = stored, hs.head, &hs.inHead
+	}
+	for q, v := range small[:min(offsetProbe, len(small))] {
+		if !in.has(v) {
+			continue
+		}
+		for p, w := range large {
+			if w == v {
+				return max(0, p-q)
+			}
+		}
+	}
+	return noOffset
+}

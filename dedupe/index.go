@@ -52,6 +52,9 @@ type Decision struct {
 	New     bool   // true when it founded a new story (StoryID == newStoryID)
 	Match   string // id of the doc it matched best; "" when new
 	Reason  string // one line, for logs and explain
+	// Absorbed lists the stories merged into StoryID: the document
+	// belongs to each, so they were one story, split earlier.
+	Absorbed []string
 }
 
 // entry is a document in the window: its compact fingerprint and links.
@@ -61,13 +64,15 @@ type entry struct {
 	data        []uint32 // sample, then numbers
 	nSample     uint8
 	nNums       uint8
-	live        bool
+	live        bool // the slot holds a document
 	tau         uint32
 	n           uint32 // distinct shingles
 	published   int64  // Unix seconds
 	story       int32
 	nextInStory int32 // next member of the story; -1 ends the list
 	keys        [nKeys]uint32
+	tsig        [tbins]uint16 // the template signature; zero when none
+	livePage    bool
 }
 
 func (e *entry) sample() []uint32 { return e.data[:e.nSample] }
@@ -80,6 +85,7 @@ type story struct {
 	core    int32
 	first   int32
 	members int32
+	founded int64 // the founder's publish time, Unix seconds
 }
 
 // Index is the dedupe window: the fingerprints of the documents placed in
@@ -115,7 +121,7 @@ func NewIndex(opts Options) *Index {
 	opts = opts.withDefaults()
 	return &Index{
 		opts:      opts,
-		earlyExit: min(opts.Resemblance, opts.Containment*sameLeadShare, opts.Containment, partLeadContainment, nearlyAll) >= minStrictContainment,
+		earlyExit: min(opts.Resemblance, opts.Containment*sameLeadShare, opts.Containment, nearlyAll, versionContainment) >= minStrictContainment,
 		byID:      make(map[string]int32),
 		byStory:   make(map[string]int32),
 		post:      newPostings(),

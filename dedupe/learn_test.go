@@ -141,3 +141,104 @@ func TestFurnitureRoundTrip(t *testing.T) {
 		t.Error("a cut model was accepted")
 	}
 }
+
+// TestStoryGroupsMatchReference: storyGroups (prefix-filtered, on dense
+// ids) partitions each feed of the generated set, and of the set's feeds
+// run together (larger, with more copies), as the plain all-pairs
+// definition does.
+func TestStoryGroupsMatchReference(t *testing.T) {
+	s := wire()
+	batches := [][]*Text{}
+	for _, name := range s.names[:20] {
+		batches = append(batches, s.feeds[name])
+	}
+	var joined []*Text
+	for _, name := range s.names[:6] {
+		joined = append(joined, s.feeds[name]...)
+	}
+	batches = append(batches, joined)
+	for bi, ts := range batches {
+		body := make([]uint64, len(ts))
+		blocks := make([][]uint64, len(ts))
+		for i, tx := range ts {
+			body[i] = tx.bodyKey()
+			for j := range tx.blocks {
+				if k := tx.blocks[j].key; k != 0 {
+					blocks[i] = append(blocks[i], k&^0xFFFF) // storyGroups compares 48 bits
+				}
+			}
+		}
+		got, _ := storyGroups(body, blocks)
+		want := referenceGroups(body, blocks)
+		for i := range ts {
+			for j := range i {
+				if (got[i] == got[j]) != (want[i] == want[j]) {
+					t.Fatalf("batch %d: bodies %d and %d together %v, reference %v", bi, i, j, got[i] == got[j], want[i] == want[j])
+				}
+			}
+		}
+	}
+}
+
+// referenceGroups is storyGroups by its definition: every pair compared.
+func referenceGroups(body []uint64, blocks [][]uint64) []int32 {
+	n := len(body)
+	sets := make([]map[uint64]bool, n)
+	for i, ks := range blocks {
+		sets[i] = map[uint64]bool{}
+		for _, k := range ks {
+			sets[i][k] = true
+		}
+	}
+	uf := newUnionFind(n)
+	for i := range n {
+		for j := range i {
+			if body[i] == body[j] {
+				uf.union(i, j)
+			}
+		}
+	}
+	jaccard := func(a, b map[uint64]bool) float64 {
+		inter := 0
+		for k := range a {
+			if b[k] {
+				inter++
+			}
+		}
+		if u := len(a) + len(b) - inter; u > 0 {
+			return float64(inter) / float64(u)
+		}
+		return 0
+	}
+	link := func(bar float64) {
+		for i := range n {
+			for j := range i {
+				if jaccard(sets[i], sets[j]) >= bar {
+					uf.union(i, j)
+				}
+			}
+		}
+	}
+	link(sameBodyJaccard)
+	groups, ng := uf.dense()
+	need, _ := learnNeed(ng)
+	inGroups := map[uint64]map[int32]bool{}
+	for i, set := range sets {
+		for k := range set {
+			if inGroups[k] == nil {
+				inGroups[k] = map[int32]bool{}
+			}
+			inGroups[k][groups[i]] = true
+		}
+	}
+	for _, set := range sets {
+		for k := range set {
+			if len(inGroups[k]) >= need {
+				delete(set, k)
+			}
+		}
+	}
+	link(sameStoryJaccard)
+	out, _ := uf.dense()
+	return out
+}

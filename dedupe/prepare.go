@@ -29,6 +29,8 @@ type Prepared struct {
 	n      int      // distinct shingles
 	title  uint32   // hash of the normalised title; 0 for none
 	keys   [nKeys]uint32
+	tsig   [tbins]uint16 // the template signature; zero when none
+	live   bool          // a live page
 }
 
 // Shingles returns the number of distinct shingles of the document.
@@ -66,6 +68,8 @@ type scratch struct {
 	refs    []uint32
 	pairs   []uint64
 	matches []candidate
+	links   [][2]int32 // story, links of the document to its members
+	also    []int32    // the other stories the document belongs to
 }
 
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
@@ -75,7 +79,9 @@ var scratches = sync.Pool{New: func() any { return new(scratch) }}
 func (sc *scratch) analyse(f *Furniture, t *Text, title string) fingerprint {
 	ps := stripAgencyCopy(sc.dropFurniture(f, t))
 	sc.words = sc.appendPieceWords(sc.words[:0], t, ps)
-	return sc.sketch(sc.words, shingleWords, titleHash(title))
+	fp := sc.sketch(sc.words, shingleWords, titleHash(title))
+	fp.live = isLive(t)
+	return fp
 }
 
 // shingleWords is the number of words per shingle: measured best against
@@ -85,7 +91,7 @@ const shingleWords = 3
 // prepared copies what a Prepared keeps of fp, which points into scratch
 // buffers.
 func (fp *fingerprint) prepared() Prepared {
-	p := Prepared{n: fp.n, title: fp.title, keys: fp.keys(), tau: fp.ftau}
+	p := Prepared{n: fp.n, title: fp.title, keys: fp.keys(), tau: fp.ftau, tsig: fp.tsig, live: fp.live}
 	p.sample = slices.Clone(fp.full)
 	if len(p.sample) > prepSample {
 		p.sample, p.tau = p.sample[:prepSample:prepSample], p.sample[prepSample]
@@ -98,7 +104,7 @@ func (fp *fingerprint) prepared() Prepared {
 // view returns the fingerprint the Index compares: p's sample standing
 // for the full shingle set.
 func (p *Prepared) view() fingerprint {
-	fp := fingerprint{full: p.sample, ftau: p.tau, lead: p.lead, nums: p.nums, n: p.n, title: p.title}
+	fp := fingerprint{full: p.sample, ftau: p.tau, lead: p.lead, nums: p.nums, n: p.n, title: p.title, tsig: p.tsig, live: p.live}
 	fp.sample, fp.tau = p.sample, p.tau
 	if len(p.sample) > sampleLen {
 		fp.sample, fp.tau = p.sample[:sampleLen], p.sample[sampleLen]
@@ -122,7 +128,7 @@ func titleHash(t string) uint32 {
 }
 
 // preparedVersion is the first byte of a marshalled Prepared.
-const preparedVersion = 0x50
+const preparedVersion = 0x51
 
 // ErrRecord reports bytes that are not a Prepared or a record of this
 // version.
@@ -142,7 +148,32 @@ func (p Prepared) MarshalBinary() ([]byte, error) {
 			b = binary.LittleEndian.AppendUint32(b, v)
 		}
 	}
-	return b, nil
+	return appendShape(b, p.live, &p.tsig), nil
+}
+
+// appendShape appends the live flag and the template signature.
+func appendShape(b []byte, live bool, tsig *[tbins]uint16) []byte {
+	flags := byte(0)
+	if live {
+		flags |= 1
+	}
+	b = append(b, flags)
+	for _, v := range tsig {
+		b = binary.LittleEndian.AppendUint16(b, v)
+	}
+	return b
+}
+
+// shapeBytes is the length of appendShape's bytes.
+const shapeBytes = 1 + 2*tbins
+
+// readShape reads appendShape's bytes.
+func readShape(b []byte) (live bool, tsig [tbins]uint16) {
+	live = b[0]&1 != 0
+	for i := range tsig {
+		tsig[i] = binary.LittleEndian.Uint16(b[1+2*i:])
+	}
+	return live, tsig
 }
 
 // ParsePrepared decodes the bytes of Prepared.MarshalBinary; other bytes
@@ -153,7 +184,7 @@ func ParsePrepared(b []byte) (Prepared, error) {
 		return Prepared{}, fmt.Errorf("parse prepared: %w", ErrRecord)
 	}
 	nl, nn, ns := int(b[1]), int(b[2]), int(binary.LittleEndian.Uint16(b[3:]))
-	if nl > headLen || nn > maxNums || ns > prepSample || len(b) != head+4*(nl+ns+nn+nKeys) {
+	if nl > headLen || nn > maxNums || ns > prepSample || len(b) != head+4*(nl+ns+nn+nKeys)+shapeBytes {
 		return Prepared{}, fmt.Errorf("parse prepared: %w: length %d", ErrRecord, len(b))
 	}
 	p := Prepared{tau: binary.LittleEndian.Uint32(b[5:]), n: int(binary.LittleEndian.Uint32(b[9:])),
@@ -169,6 +200,7 @@ func ParsePrepared(b []byte) (Prepared, error) {
 	}
 	p.lead, p.sample, p.nums = read(nl), read(ns), read(nn)
 	copy(p.keys[:], read(nKeys))
+	p.live, p.tsig = readShape(b[at:])
 	if !slices.IsSorted(p.sample) {
 		return Prepared{}, fmt.Errorf("parse prepared: %w: unsorted sample", ErrRecord)
 	}

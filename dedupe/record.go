@@ -5,8 +5,10 @@ import (
 	"fmt"
 )
 
-// recordVersion is the first byte of a record; Restore rejects others.
-const recordVersion = 1
+// recordVersion is the first byte of a record; Restore reads it and
+// version 1 (records without the shape: no live flag, no template
+// signature), and rejects others.
+const recordVersion = 2
 
 // Record returns the persisted form of the document as the window keeps
 // it (an opaque []byte stored with the item): the compact fingerprint and
@@ -27,7 +29,7 @@ func (p *Prepared) Record() []byte {
 	for _, k := range e.keys {
 		b = binary.LittleEndian.AppendUint32(b, k)
 	}
-	return b
+	return appendShape(b, e.livePage, &e.tsig)
 }
 
 // Restore puts a placed document back in the window (at start-up, from
@@ -35,11 +37,15 @@ func (p *Prepared) Record() []byte {
 // fingerprint. Bytes that are not a record give an error wrapping
 // ErrRecord and change nothing.
 func (ix *Index) Restore(d Doc, storyID string, record []byte) error {
-	if len(record) < 12 || record[0] != recordVersion {
+	if len(record) < 12 || (record[0] != recordVersion && record[0] != 1) {
 		return fmt.Errorf("restore %s: %w", d.ID, ErrRecord)
 	}
 	nl, nd := int(record[1]), int(record[2])+int(record[3])
-	if len(record) != 12+2*nl+4*(nd+nKeys) {
+	size := 12 + 2*nl + 4*(nd+nKeys)
+	if record[0] == recordVersion {
+		size += shapeBytes
+	}
+	if len(record) != size {
 		return fmt.Errorf("restore %s: %w: length %d", d.ID, ErrRecord, len(record))
 	}
 	if slot, ok := ix.byID[d.ID]; ok {
@@ -63,6 +69,9 @@ func (ix *Index) Restore(d Doc, storyID string, record []byte) error {
 	for i := range e.keys {
 		e.keys[i] = binary.LittleEndian.Uint32(record[p:])
 		p += 4
+	}
+	if record[0] == recordVersion {
+		e.livePage, e.tsig = readShape(record[p:])
 	}
 	ix.store(e, storyID)
 	return nil

@@ -41,6 +41,11 @@ type fingerprint struct {
 	n      int       // number of distinct shingles
 	title  uint32    // hash of the normalised title; 0 when none
 	sig    [bins]uint32
+	tsig   [tbins]uint16 // the template signature; zero when none
+	live   bool          // a live page (isLive)
+	// published is the document's time (Unix seconds), set by the Index
+	// for the one being placed.
+	published int64
 }
 
 // shingles appends the k-shingle hashes of words to dst, in order; a text
@@ -91,6 +96,7 @@ func (sc *scratch) sketch(words []uint64, k int, title uint32) fingerprint {
 	}
 	fp.nums = numbers(sc.nums[:0], words)
 	sc.nums = fp.nums
+	fp.tsig, _ = templateSig(words, sh, k, len(fp.nums))
 	return fp
 }
 

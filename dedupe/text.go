@@ -231,9 +231,11 @@ func (sc *scratch) dropSentences(m *Furniture, t *Text, b *tblock) piece {
 	return p
 }
 
-// stripAgencyCopy removes bylines, the dateline and sign-offs from the
-// content pieces of a body (furniture already removed).
+// stripAgencyCopy removes page clutter (dropClutter), bylines, the
+// dateline and sign-offs from the content pieces of a body (furniture
+// already removed).
 func stripAgencyCopy(ps []piece) []piece {
+	ps = dropClutter(ps)
 	for len(ps) > 1 && isByline(ps[0].text) {
 		ps = ps[1:]
 	}

@@ -39,6 +39,7 @@ func (e *entry) setFingerprint(p *Prepared) {
 	e.nSample, e.nNums = uint8(len(fp.sample)), uint8(len(fp.nums))
 	e.tau, e.n = fp.tau, uint32(fp.n)
 	e.keys = p.keys
+	e.tsig, e.livePage = p.tsig, p.live
 }
 
 // link adds slot to story storyID, creating the story when unknown.
@@ -51,7 +52,7 @@ func (ix *Index) link(slot int32, storyID string) {
 			si = int32(len(ix.stories))
 			ix.stories = append(ix.stories, story{})
 		}
-		ix.stories[si] = story{id: storyID, core: slot, first: -1}
+		ix.stories[si] = story{id: storyID, core: slot, first: -1, founded: ix.entries[slot].published}
 		ix.byStory[storyID] = si
 	}
 	st := &ix.stories[si]
@@ -140,4 +141,21 @@ func (ix *Index) earliest(first int32) int32 {
 		}
 	}
 	return best
+}
+
+// merge moves the members of story from into story into and drops from.
+func (ix *Index) merge(from, into int32) {
+	src, dst := &ix.stories[from], &ix.stories[into]
+	for m := src.first; m >= 0; {
+		e := &ix.entries[m]
+		next := e.nextInStory
+		e.story, e.nextInStory = into, dst.first
+		dst.first = m
+		dst.members++
+		m = next
+	}
+	dst.founded = min(dst.founded, src.founded)
+	delete(ix.byStory, src.id)
+	*src = story{core: -1, first: -1}
+	ix.freeStory = append(ix.freeStory, from)
 }
