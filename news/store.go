@@ -65,9 +65,14 @@ type Unplaced struct {
 }
 
 // Placement is where the placer put an unplaced item: StoryID is its
-// story (unchanged when it founded one or was a changed item).
+// story (unchanged when it founded one or was a changed item). A
+// placement with From set and no ID is a merge instead: every item of
+// story From moves into story StoryID, and From is deleted (two stories
+// found to be one). A store applies a batch's item placements first, then
+// its merges in order.
 type Placement struct {
 	ID, StoryID string
+	From        string
 }
 
 // WindowItem is one placed item of the dedupe window, for rebuilding it.

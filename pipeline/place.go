@@ -25,7 +25,7 @@ func (p *Pipeline) Place(ctx context.Context, s *Settings, rep *Report) error {
 	if err := p.ready(ctx, s, now); err != nil {
 		return fmt.Errorf("place: %w", err)
 	}
-	pl := placer{p: p, byLink: make(map[string]string), feeds: make(map[string]*FeedReport)}
+	pl := placer{p: p, byLink: make(map[string]string), feeds: make(map[string]*FeedReport), alias: make(map[string]string)}
 	if rep != nil {
 		for i := range rep.Feeds {
 			pl.feeds[rep.Feeds[i].Name] = &rep.Feeds[i]
@@ -42,9 +42,9 @@ func (p *Pipeline) Place(ctx context.Context, s *Settings, rep *Report) error {
 		if err := pl.linked(ctx, us); err != nil {
 			return fmt.Errorf("place: %w", err)
 		}
-		ps := make([]news.Placement, len(us))
+		ps := make([]news.Placement, 0, len(us))
 		for i := range us {
-			ps[i] = pl.place(&us[i])
+			ps = pl.place(ps, &us[i])
 		}
 		if err := p.store.Place(ctx, ps, now); err != nil {
 			p.index = nil
@@ -61,6 +61,18 @@ type placer struct {
 	p      *Pipeline
 	byLink map[string]string      // canonical link → story, of placed items
 	feeds  map[string]*FeedReport // the report's feeds, by name
+	alias  map[string]string      // story merged → the story it went into
+}
+
+// story resolves id through the merges of this pass.
+func (pl *placer) story(id string) string {
+	for {
+		into, ok := pl.alias[id]
+		if !ok {
+			return id
+		}
+		id = into
+	}
 }
 
 // linked adds to byLink the stories of the placed items that share a
@@ -85,24 +97,25 @@ func (pl *placer) linked(ctx context.Context, us []news.Unplaced) error {
 	return nil
 }
 
-// place places one inbox item and returns where it went.
-func (pl *placer) place(u *news.Unplaced) news.Placement {
+// place places one inbox item and appends where it went to ps, with the
+// merges of stories its placing found.
+func (pl *placer) place(ps []news.Placement, u *news.Unplaced) []news.Placement {
 	ix, log := pl.p.index, pl.p.log
 	stay := news.Placement{ID: u.ID, StoryID: u.StoryID}
 	prep, err := dedupe.ParsePrepared(u.Prepared)
 	if err != nil {
 		log.Warn("dedupe: unreadable inbox entry; the item stays in a story of its own", "item", u.ID, "err", err)
-		return stay
+		return append(ps, stay)
 	}
 	d := dedupe.Doc{ID: u.ID, Feed: u.Feed, Published: u.Published}
 	if u.Changed {
 		ix.Update(d, &prep)
-		return stay
+		return append(ps, stay)
 	}
-	if sid := pl.byLink[u.CanonicalLink]; sid != "" && u.CanonicalLink != "" {
+	if sid := pl.story(pl.byLink[u.CanonicalLink]); sid != "" && u.CanonicalLink != "" {
 		ix.Join(d, &prep, sid)
 		pl.merged(u.Feed)
-		return news.Placement{ID: u.ID, StoryID: sid}
+		return append(ps, news.Placement{ID: u.ID, StoryID: sid})
 	}
 	dec := ix.Add(d, &prep, u.StoryID)
 	if !dec.New {
@@ -112,7 +125,13 @@ func (pl *placer) place(u *news.Unplaced) news.Placement {
 		pl.byLink[u.CanonicalLink] = dec.StoryID
 	}
 	log.Debug("placed item", "feed", u.Feed, "item", u.ID, "story", dec.StoryID, "new", dec.New, "reason", dec.Reason)
-	return news.Placement{ID: u.ID, StoryID: dec.StoryID}
+	ps = append(ps, news.Placement{ID: u.ID, StoryID: dec.StoryID})
+	for _, a := range dec.Absorbed {
+		pl.alias[a] = dec.StoryID
+		ps = append(ps, news.Placement{StoryID: dec.StoryID, From: a})
+		log.Info("merged two stories found to be one", "story", dec.StoryID, "absorbed", a, "item", u.ID)
+	}
+	return ps
 }
 
 func (pl *placer) merged(feed string) {

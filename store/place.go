@@ -47,8 +47,9 @@ const (
 // Place records in one transaction where the placer put items of the
 // inbox: each moves to its placement's story (created when missing), the
 // stories that gained a member are bumped to now, those left empty are
-// deleted, and the items leave the inbox. A placement of an item no longer
-// stored (purged meanwhile) is skipped. Either all of it is written or none.
+// deleted, and the items leave the inbox; then the merges are applied in
+// order. A placement of an item no longer stored (purged meanwhile) is
+// skipped. Either all of it is written or none.
 func (db *DB) Place(ctx context.Context, ps []news.Placement, now time.Time) error {
 	if len(ps) == 0 {
 		return nil
@@ -109,6 +110,13 @@ func (db *DB) place(ctx context.Context, ps []news.Placement, now time.Time) err
 			return fmt.Errorf("dequeue item %s: %w", p.ID, err)
 		}
 	}
+	for _, p := range ps {
+		if p.From != "" && p.ID == "" {
+			if err := mergeStory(ctx, tx, p.From, p.StoryID, now); err != nil {
+				return err
+			}
+		}
+	}
 	if len(left) > 0 {
 		ids, err := json.Marshal(left)
 		if err != nil {
@@ -121,6 +129,22 @@ func (db *DB) place(ctx context.Context, ps []news.Placement, now time.Time) err
 	return tx.Commit()
 }
 
+// mergeStory moves every item of story from into story into (bumped to
+// now) and deletes from.
+func mergeStory(ctx context.Context, tx *sql.Tx, from, into string, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO stories (id, created, updated) VALUES (?1, ?2, ?2)
+		ON CONFLICT (id) DO UPDATE SET updated = max(updated, excluded.updated)`, into, toDB(now)); err != nil {
+		return fmt.Errorf("merge story %s into %s: %w", from, into, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE items SET story_id = ?1 WHERE story_id = ?2`, into, from); err != nil {
+		return fmt.Errorf("merge story %s into %s: %w", from, into, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM stories WHERE id = ?1`, from); err != nil {
+		return fmt.Errorf("merge story %s into %s: %w", from, into, err)
+	}
+	return nil
+}
+
 // placedRow is what Place needs of an item's row.
 type placedRow struct {
 	seq   int64
@@ -129,9 +153,11 @@ type placedRow struct {
 
 // placedRows looks up the rows of the placed items.
 func placedRows(ctx context.Context, tx *sql.Tx, ps []news.Placement) (map[string]placedRow, error) {
-	ids := make([]string, len(ps))
-	for i, p := range ps {
-		ids[i] = p.ID
+	ids := make([]string, 0, len(ps))
+	for _, p := range ps {
+		if p.ID != "" {
+			ids = append(ids, p.ID)
+		}
 	}
 	arg, err := json.Marshal(ids)
 	if err != nil {

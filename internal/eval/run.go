@@ -56,6 +56,7 @@ func Run(c *Corpus, d Deduper) []Placement {
 	})
 	byLink := map[string]string{}
 	byID := map[string]string{}
+	alias := map[string]string{} // absorbed story → the story it went into
 	var out []Placement
 	for _, e := range q {
 		p := Placement{Item: e.item, ID: e.id}
@@ -69,12 +70,20 @@ func Run(c *Corpus, d Deduper) []Placement {
 		default:
 			p.Decision = d.Add(e.id, e.item, news.StoryID(e.id))
 			p.Story = p.Decision.StoryID
+			for _, a := range p.Decision.Absorbed {
+				alias[a] = p.Story
+			}
 		}
 		byID[e.id] = p.Story
 		if e.item.CanonicalLink != "" {
 			byLink[e.item.CanonicalLink] = p.Story
 		}
 		out = append(out, p)
+	}
+	for i := range out {
+		for s, ok := alias[out[i].Story]; ok; s, ok = alias[out[i].Story] {
+			out[i].Story = s
+		}
 	}
 	return out
 }

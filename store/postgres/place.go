@@ -113,8 +113,20 @@ func place(ctx context.Context, tx pgx.Tx, ps []news.Placement, now time.Time) e
 	if len(done) > 0 {
 		q.add("dequeue items", placeDoneSQL, done)
 	}
+	merged := false
+	for _, p := range ps {
+		if p.From != "" && p.ID == "" {
+			q.add("merge stories: create the one kept", `INSERT INTO stories (id, created, updated) VALUES ($1, $2, $2)
+				ON CONFLICT (id) DO UPDATE SET updated = greatest(stories.updated, excluded.updated)`, p.StoryID, nanos(now))
+			q.add("merge stories: move the items", `UPDATE items SET story_id = $1 WHERE story_id = $2`, p.StoryID, p.From)
+			q.add("merge stories: drop the one absorbed", `DELETE FROM stories WHERE id = $1`, p.From)
+			merged = true
+		}
+	}
 	if len(left) > 0 {
 		q.add("delete emptied stories", deleteEmptiedSQL, distinctSorted(left))
+	}
+	if len(left) > 0 || merged {
 		q.add("bump the stories version", bumpVersionSQL)
 	}
 	if len(q.names) == 0 {

@@ -211,3 +211,37 @@ func testFurniture(t *testing.T, s Store) {
 		t.Errorf("models = %q", m)
 	}
 }
+
+// testPlaceMerges: a merge moves every item of one story into another,
+// placed ones and those placed in the same batch, and deletes the story
+// absorbed; the kept story is bumped. Merges apply after the batch's item
+// placements, in order (a chain x into y, y into z ends in z).
+func testPlaceMerges(t *testing.T, s Store) {
+	ctx := context.Background()
+	x, y := entry("ap", "x", "x", t0), entry("bbc", "y", "y", t0.Add(time.Minute))
+	apply(t, s, batch("ap", t0, x))
+	apply(t, s, batch("bbc", t0, y))
+	z := queued(entry("npr", "z", "z", t0.Add(2*time.Minute)))
+	w := queued(entry("npr", "w", "w", t0.Add(3*time.Minute)))
+	apply(t, s, batch("npr", t0.Add(time.Hour), z, w))
+	t2 := t0.Add(2 * time.Hour)
+	err := s.Place(ctx, []news.Placement{
+		{ID: z.ID, StoryID: y.StoryID},        // z joins y's story...
+		{StoryID: x.StoryID, From: y.StoryID}, // ...which merges into x's
+		{ID: w.ID, StoryID: w.StoryID},
+		{StoryID: w.StoryID, From: x.StoryID}, // and x's into w's
+	}, t2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := stories(t, s, news.StoryQuery{})
+	if len(ss) != 1 || ss[0].ID != w.StoryID || len(ss[0].Members) != 4 || !ss[0].Updated.Equal(t2) {
+		t.Fatalf("after the merges: %s, want w's story with all four, bumped", storyShape(ss))
+	}
+	if k, err := s.Known(ctx, []string{x.ID, y.ID, z.ID}); err != nil || k[x.ID].StoryID != w.StoryID || k[y.ID].StoryID != w.StoryID || k[z.ID].StoryID != w.StoryID {
+		t.Errorf("Known after the merges: %v, %v", k, err)
+	}
+	if _, err := s.Story(ctx, y.StoryID); err == nil {
+		t.Error("the absorbed story is still there")
+	}
+}

@@ -71,6 +71,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"InboxAndPlace", testInboxAndPlace},
 		{"InboxChangedItem", testInboxChanged},
 		{"PlaceBumpsAndSkips", testPlaceBumps},
+		{"PlaceMerges", testPlaceMerges},
 		{"ByteOrder", testByteOrder},
 		{"FurnitureModels", testFurniture},
 		{"StoriesOrderAndMembers", testStoriesOrder},
