@@ -72,7 +72,8 @@ type Dedupe struct {
 	// Window is how far back a new item is compared.
 	Window time.Duration `yaml:"window"`
 	// Priority lists feed names whose copy represents a story first
-	// (agencies before outlets); others follow, earliest first.
+	// (agencies before outlets); others follow. Within one of them, the
+	// newest version of the story represents it, its earliest copy first.
 	Priority []string `yaml:"priority"`
 }
 

@@ -206,29 +206,75 @@ func (p *Pipeline) Stories(ctx context.Context, q news.StoryQuery, priority []st
 }
 
 // Representative returns the index in members of the one that represents
-// the story: the first feed in priority order that has a member, then the
-// earliest published, then the most complete text (the longest body), then
-// the smallest id. It returns -1 for no members.
+// the story: of the first feed in priority order that has a member, the
+// copy of the newest version (dedupe.Versions on the members' cleaned
+// texts, so a late copy or a summary of an earlier version is not taken
+// for a new one), the earliest published of those (the originator), then
+// the most complete text (the longest body), then the smallest id. It
+// returns -1 for no members.
 func Representative(members []news.StoredItem, priority []string) int {
+	if len(members) < 2 {
+		return len(members) - 1
+	}
 	rank := func(feed string) int {
 		if i := slices.Index(priority, feed); i >= 0 {
 			return i
 		}
 		return len(priority)
 	}
-	best := -1
-	for i := range members {
-		if best < 0 || better(&members[i], &members[best], rank) {
+	version := versions(members)
+	best := 0
+	for i := 1; i < len(members); i++ {
+		a, b := &members[i], &members[best]
+		if ra, rb := rank(a.Feed), rank(b.Feed); ra != rb {
+			if ra < rb {
+				best = i
+			}
+			continue
+		}
+		if version[i] != version[best] {
+			if version[i] > version[best] {
+				best = i
+			}
+			continue
+		}
+		if better(a, b) {
 			best = i
 		}
 	}
 	return best
 }
 
-func better(a, b *news.StoredItem, rank func(string) int) bool {
-	if ra, rb := rank(a.Feed), rank(b.Feed); ra != rb {
-		return ra < rb
+// versions returns the version of each member (dedupe.Versions), taken in
+// publish order.
+func versions(members []news.StoredItem) []int {
+	order := make([]int, len(members))
+	for i := range order {
+		order[i] = i
 	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := &members[i], &members[j]
+		return cmp.Or(a.Published.Compare(b.Published), cmp.Compare(a.ID, b.ID))
+	})
+	texts := make([]*dedupe.Text, len(order))
+	for k, i := range order {
+		body := members[i].CleanHTML
+		if body == "" {
+			body = members[i].Body()
+		}
+		texts[k] = dedupe.Analyse(body)
+	}
+	vs := dedupe.Versions(texts)
+	out := make([]int, len(members))
+	for k, i := range order {
+		out[i] = vs[k]
+	}
+	return out
+}
+
+// better orders the copies of one version from one rank of feeds: the
+// earliest published, then the longest body, then the smallest id.
+func better(a, b *news.StoredItem) bool {
 	if !a.Published.Equal(b.Published) {
 		return a.Published.Before(b.Published)
 	}

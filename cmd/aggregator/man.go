@@ -94,7 +94,7 @@ aggregator \- merge the republished copies of news-agency stories into one feed
 .SH DESCRIPTION
 .B aggregator
 polls news-agency and newspaper feeds (RSS 2.0, RSS 1.0, Atom, JSON Feed), merges the many republished copies of one wire story into a single story, and re-publishes a merged feed (RSS 2.0, Atom 1.0, JSON Feed 1.1) over HTTP, or writes it to a file.
-Every item a feed delivered belongs to exactly one story; a story shows one representative copy (the preferred source's, else the earliest) and lists every source that carried it.
+Every item a feed delivered belongs to exactly one story; a story shows one representative copy (of its newest version: the preferred source's, else the earliest) and lists every source that carried it.
 .PP
 Flags may be written \-x or \-\-x and go before the arguments.
 The commands that read the configuration take
