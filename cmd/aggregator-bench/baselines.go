@@ -37,6 +37,7 @@ var methods = []struct {
 	{"ours (dedupe.Index)", func() eval.Deduper { return eval.NewOurs(dedupe.Options{}) }},
 	{"minhash-128 LSH", func() eval.Deduper { return baseline.NewMinHash() }},
 	{"title jaccard", func() eval.Deduper { return baseline.NewTitle() }},
+	{"body jaccard, single link", func() eval.Deduper { return baseline.NewBodyJaccard() }},
 }
 
 // runBaselines compares the methods on a generated set of items (speed,

@@ -1,8 +1,9 @@
 // Package baseline holds the dedupe methods that other readers use, for
 // comparison with package dedupe: classic MinHash with 128 permutations and
 // LSH banding (as the usual libraries do it: one hash evaluation per
-// permutation per shingle), and title similarity. Both take the same calls
-// as dedupe.Index. Neither is safe for concurrent use.
+// permutation per shingle), title similarity, and the exact body Jaccard
+// index with single-link clustering. All take the same calls as
+// dedupe.Index. None is safe for concurrent use.
 package baseline
 
 import (

@@ -11,10 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/wirestory/aggregator/dedupe"
+	"github.com/wirestory/aggregator/internal/baseline"
 	"github.com/wirestory/aggregator/news"
 )
 
@@ -94,7 +96,9 @@ func TestExplore(t *testing.T) {
 }
 
 // TestScoreDirs scores our dedupe on every corpus directory of EVAL_DIRS
-// (comma-separated) and prints one line each.
+// (comma-separated) and prints one line each; EVAL_METHOD picks a
+// baseline instead (body-jaccard, body-jaccard-0.3, body-jaccard-0.2,
+// minhash, title).
 func TestScoreDirs(t *testing.T) {
 	dirs := os.Getenv("EVAL_DIRS")
 	if dirs == "" {
@@ -107,7 +111,23 @@ func TestScoreDirs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := Evaluate(c, Run(c, NewOurs(dedupe.Options{})))
+		var d Deduper = NewOurs(dedupe.Options{})
+		switch m := os.Getenv("EVAL_METHOD"); m {
+		case "", "ours":
+		case "body-jaccard", "body-jaccard-0.3", "body-jaccard-0.2":
+			j := baseline.NewBodyJaccard()
+			if _, bar, ok := strings.Cut(m, "jaccard-"); ok {
+				j.Threshold, _ = strconv.ParseFloat(bar, 64)
+			}
+			d = j
+		case "minhash":
+			d = baseline.NewMinHash()
+		case "title":
+			d = baseline.NewTitle()
+		default:
+			t.Fatalf("EVAL_METHOD %q: want ours, body-jaccard, minhash or title", m)
+		}
+		s := Evaluate(c, Run(c, d))
 		t.Logf("%-28s P %.4f R %.4f F1 %.4f", filepath.Base(dir), s.Precision, s.Recall, s.F1)
 		sumF += s.F1
 		n++
