@@ -130,8 +130,8 @@ func titleHash(t string) uint32 {
 // preparedVersion is the first byte of a marshalled Prepared.
 const preparedVersion = 0x51
 
-// ErrRecord reports bytes that are not a Prepared or a record of this
-// version.
+// ErrRecord reports bytes that are not a Prepared, a record or a furniture
+// model of a version this build reads.
 var ErrRecord = errors.New("dedupe: bad record")
 
 // MarshalBinary encodes p for storage until it is placed; ParsePrepared

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -49,16 +48,30 @@ func serve(t *testing.T, h http.HandlerFunc) *httptest.Server {
 	return srv
 }
 
-// waitFor spins until cond holds, failing the test after ten seconds. It
-// yields the processor, never sleeps: it waits for a state, not a time.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// watchHosts makes c's host limiter report its changes on the returned
+// channel (a buffered signal: one pending change is enough to look again).
+func watchHosts(c *Client) <-chan struct{} {
+	ch := make(chan struct{}, 1)
+	c.hosts.changed = func() {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+	return ch
+}
+
+// waitFor waits until cond holds, looking again at each change signalled
+// on changed; it fails the test after ten seconds without it.
+func waitFor(t *testing.T, what string, changed <-chan struct{}, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	timeout := time.After(10 * time.Second)
 	for !cond() {
-		if time.Now().After(deadline) {
+		select {
+		case <-changed:
+		case <-timeout:
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		runtime.Gosched()
 	}
 }
 

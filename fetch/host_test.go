@@ -98,6 +98,7 @@ func newBlockingServer(t *testing.T) (*blockingServer, string) {
 func TestPerHostConcurrency(t *testing.T) {
 	b, base := newBlockingServer(t)
 	c := newTestClient(Options{})
+	changed := watchHosts(c)
 	var wg sync.WaitGroup
 	for i := range 3 {
 		wg.Go(func() {
@@ -109,7 +110,7 @@ func TestPerHostConcurrency(t *testing.T) {
 	}
 	<-b.arrived
 	host := hostOf(t, base)
-	waitFor(t, "two fetches queued for the host", func() bool { return c.hosts.waiting(host) == 2 })
+	waitFor(t, "two fetches queued for the host", changed, func() bool { return c.hosts.waiting(host) == 2 })
 	select {
 	case <-b.arrived:
 		t.Fatal("a second request reached the host while the first was in flight")
@@ -129,6 +130,7 @@ func TestSlowHostDoesNotDelayOthers(t *testing.T) {
 	slow, slowURL := newBlockingServer(t)
 	fast := serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(rssFeed(2, ""))) })
 	c := newTestClient(Options{Concurrency: 2})
+	changed := watchHosts(c)
 	var wg sync.WaitGroup
 	for i := range 2 {
 		wg.Go(func() {
@@ -136,7 +138,7 @@ func TestSlowHostDoesNotDelayOthers(t *testing.T) {
 		})
 	}
 	<-slow.arrived
-	waitFor(t, "the second slow feed queued", func() bool { return c.hosts.waiting(hostOf(t, slowURL)) == 1 })
+	waitFor(t, "the second slow feed queued", changed, func() bool { return c.hosts.waiting(hostOf(t, slowURL)) == 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	res := c.Fetch(ctx, news.FeedState{URL: fast.URL}, testNow)

@@ -26,6 +26,10 @@ type hostLimiter struct {
 
 	mu    sync.Mutex
 	hosts map[string]*hostSlot
+	// changed, when set (by tests), is called after a fetch queues for,
+	// takes or leaves a host's slot, so a test waits for a state by
+	// events rather than by polling.
+	changed func()
 }
 
 // hostSlot is the state of one host: a semaphore, the earliest start of the
@@ -46,6 +50,7 @@ func (l *hostLimiter) acquire(ctx context.Context, host string) (func(), error) 
 	s := l.slot(host)
 	select {
 	case s.sem <- struct{}{}:
+		l.notify()
 	case <-ctx.Done():
 		l.unref(s)
 		return nil, ctx.Err()
@@ -76,7 +81,6 @@ func (l *hostLimiter) acquire(ctx context.Context, host string) (func(), error) 
 
 func (l *hostLimiter) slot(host string) *hostSlot {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	s := l.hosts[host]
 	if s == nil {
 		l.sweep()
@@ -84,6 +88,8 @@ func (l *hostLimiter) slot(host string) *hostSlot {
 		l.hosts[host] = s
 	}
 	s.refs++
+	l.mu.Unlock()
+	l.notify()
 	return s
 }
 
@@ -91,6 +97,14 @@ func (l *hostLimiter) unref(s *hostSlot) {
 	l.mu.Lock()
 	s.refs--
 	l.mu.Unlock()
+	l.notify()
+}
+
+// notify calls changed, when set.
+func (l *hostLimiter) notify() {
+	if l.changed != nil {
+		l.changed()
+	}
 }
 
 // sweep forgets idle hosts whose spacing has passed, so the map does not

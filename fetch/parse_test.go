@@ -168,21 +168,6 @@ func TestParseTooLarge(t *testing.T) {
 	}
 }
 
-func TestPlainText(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain  words\n here":             "plain words here",
-		"<b>Bold</b>&amp;<i>italic</i>":   "Bold & italic",
-		"Fish &amp; chips &lt;3":          "Fish & chips <3",
-		"<script>x</script>Text<br/>more": "x Text more",
-		"":                                "",
-		"Caf&eacute; &#8220;quoted&#8221; &nbsp;": "Café “quoted”",
-	} {
-		if got := PlainText(in); got != want {
-			t.Errorf("PlainText(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestParseRepairsMistypedJSONFeed(t *testing.T) {
 	doc := `{"version":"https://jsonfeed.org/version/1.1","title":["Wrong"],"author":"Desk",` +
 		`"items":[{"id":9007199254740993,"title":12,"author":"M. Reed","tags":"harbour","image":{"url":"x"},` +

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/wirestory/aggregator/internal/htmltext"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -40,7 +41,7 @@ const (
 // characters dropped.
 func textField(s string, k kind) string {
 	if k == kindHTML || (k == kindGuess && looksLikeHTML(s)) {
-		return PlainText(s)
+		return htmltext.PlainText(s)
 	}
 	return foldText(s)
 }
@@ -118,28 +119,6 @@ func looksLikeHTML(s string) bool {
 		}
 	}
 	return true
-}
-
-// PlainText returns the text of an HTML fragment: tags dropped, entities
-// decoded, white space folded to single spaces, control characters
-// dropped. It is for HTML only: plain text goes through unchanged only
-// when it has no markup characters. It is safe for concurrent use.
-func PlainText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return foldText(s)
-	}
-	var b strings.Builder
-	z := html.NewTokenizer(strings.NewReader(s))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return foldText(b.String())
-		case html.TextToken:
-			b.Write(z.Text())
-		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
-			b.WriteByte(' ')
-		}
-	}
 }
 
 // capTitle cuts a headline longer than maxTitleRunes on a word boundary

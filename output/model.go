@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wirestory/aggregator/internal/htmltext"
 	"github.com/wirestory/aggregator/news"
 )
 
@@ -72,7 +73,7 @@ func newEntry(st *news.Story, feedTags map[string][]string) entry {
 		Published: stamp(st.Published),
 		Updated:   storyUpdated(st),
 		Content:   content,
-		Excerpt:   excerpt(plainText(content), excerptRunes),
+		Excerpt:   excerpt(htmltext.PlainText(content), excerptRunes),
 		Tags:      map[string]bool{},
 	}
 	if e.Published.IsZero() {

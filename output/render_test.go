@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wirestory/aggregator/internal/htmltext"
 )
 
 type rssFile struct {
@@ -281,8 +283,8 @@ func TestPlainTextAndExcerpt(t *testing.T) {
 		{"<p>One</p><p>Two <em>th</em>ree</p>", "One Two three"},
 		{"Trail <script>a()</script><br/>end", "Trail end"},
 	} {
-		if got := plainText(c.in); got != c.want {
-			t.Errorf("plainText(%q) = %q, want %q", c.in, got, c.want)
+		if got := htmltext.PlainText(c.in); got != c.want {
+			t.Errorf("PlainText(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 	if got := excerpt("one two three four", 9); got != "one two…" {

@@ -109,50 +109,6 @@ func titleText(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// plainText returns the text of an HTML fragment or plain string: tags are
-// dropped (with the contents of script and style), entities decoded and
-// white space collapsed. Text like "a < b" survives as it is.
-func plainText(s string) string {
-	z := xhtml.NewTokenizer(strings.NewReader(s))
-	var b strings.Builder
-	skip := 0
-	for {
-		switch tt := z.Next(); tt {
-		case xhtml.ErrorToken:
-			return strings.Join(strings.Fields(b.String()), " ")
-		case xhtml.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
-			name, _ := z.TagName()
-			if rawText[string(name)] && tt != xhtml.SelfClosingTagToken {
-				if tt == xhtml.StartTagToken {
-					skip++
-				} else if skip > 0 {
-					skip--
-				}
-			}
-			if !inline[string(name)] {
-				b.WriteByte(' ')
-			}
-		}
-	}
-}
-
-// rawText are the elements whose content is not text a person reads.
-var rawText = map[string]bool{
-	"script": true, "style": true, "template": true, "noscript": true,
-	"iframe": true, "svg": true, "math": true, "textarea": true,
-}
-
-// inline are the elements that do not separate words.
-var inline = map[string]bool{
-	"a": true, "abbr": true, "b": true, "cite": true, "code": true, "em": true, "i": true,
-	"mark": true, "q": true, "s": true, "small": true, "span": true, "strong": true,
-	"sub": true, "sup": true, "u": true, "wbr": true,
-}
-
 // excerpt returns at most n runes of text, cut at a word boundary with an
 // ellipsis when shortened.
 func excerpt(text string, n int) string {

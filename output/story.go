@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wirestory/aggregator/internal/htmltext"
 	"github.com/wirestory/aggregator/news"
 )
 
@@ -82,7 +83,7 @@ func RenderStory(st news.Story, opts Options) (Doc, error) {
 		return Doc{}, fmt.Errorf("render story %s: no members", st.ID)
 	}
 	rep := st.Representative()
-	p := storyPage{Site: cmp.Or(opts.Title, "News"), Headline: plainText(rep.Title), Link: safeLink(rep.Link), Copies: len(st.Members)}
+	p := storyPage{Site: cmp.Or(opts.Title, "News"), Headline: htmltext.PlainText(rep.Title), Link: safeLink(rep.Link), Copies: len(st.Members)}
 	ms := slices.Clone(st.Members)
 	slices.SortStableFunc(ms, func(a, b news.StoredItem) int {
 		return cmp.Or(a.Published.Compare(b.Published), strings.Compare(a.ID, b.ID))
@@ -118,7 +119,7 @@ func newVersion(m *news.StoredItem, i int, first time.Time, prevWords, prevTitle
 		raw = m.Body()
 	}
 	words, cut := storyText(sanitize(raw, m.Link))
-	title := strings.Fields(plainText(m.Title))
+	title := strings.Fields(htmltext.PlainText(m.Title))
 	v := version{N: i + 1, Feed: m.Feed, URL: safeLink(m.Link), Published: stamp(m.Published), Cut: cut}
 	if !m.Updated.IsZero() && stamp(m.Updated).After(v.Published) {
 		v.Edited = stamp(m.Updated)

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	xhtml "golang.org/x/net/html"
+	"github.com/wirestory/aggregator/internal/htmltext"
 )
 
 // How the story page shows a version against the previous one.
@@ -42,7 +42,7 @@ type seg struct {
 // words (cut reports a longer text).
 func storyText(html string) (words []string, cut bool) {
 	n := 0
-	for i, p := range paragraphs(html) {
+	for i, p := range htmltext.Paragraphs(html) {
 		fields := strings.Fields(p)
 		if len(fields) == 0 {
 			continue
@@ -56,45 +56,6 @@ func storyText(html string) (words []string, cut bool) {
 		words, n = append(words, fields...), n+len(fields)
 	}
 	return words, false
-}
-
-// paragraphs returns the text of an HTML fragment split where block
-// elements (p, div, li, br, headings, ...) start a new line; the contents
-// of script, style and the like are left out.
-func paragraphs(s string) []string {
-	z := xhtml.NewTokenizer(strings.NewReader(s))
-	var out []string
-	var cur strings.Builder
-	skip := 0
-	flush := func() {
-		if t := strings.TrimSpace(cur.String()); t != "" {
-			out = append(out, t)
-		}
-		cur.Reset()
-	}
-	for {
-		switch tt := z.Next(); tt {
-		case xhtml.ErrorToken:
-			flush()
-			return out
-		case xhtml.TextToken:
-			if skip == 0 {
-				cur.Write(z.Text())
-			}
-		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
-			name, _ := z.TagName()
-			if rawText[string(name)] && tt != xhtml.SelfClosingTagToken {
-				if tt == xhtml.StartTagToken {
-					skip++
-				} else if skip > 0 {
-					skip--
-				}
-			}
-			if !inline[string(name)] {
-				flush()
-			}
-		}
-	}
 }
 
 // textParas shows a text whole, as paragraphs of unchanged words.
