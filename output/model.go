@@ -3,7 +3,6 @@ package output
 import (
 	"html"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -148,37 +147,10 @@ func alsoReported(others []source) string {
 	return b.String()
 }
 
-// withTag returns the entries belonging to tag, in order.
-func withTag(entries []entry, tag string) []entry {
-	var out []entry
-	for _, e := range entries {
-		if e.Tags[tag] {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // limit returns at most n entries; n <= 0 means all.
 func limit(entries []entry, n int) []entry {
 	if n > 0 && len(entries) > n {
 		return entries[:n]
 	}
 	return entries
-}
-
-// tagsOf returns every tag in feedTags, sorted, without duplicates.
-func tagsOf(feedTags map[string][]string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, tags := range feedTags {
-		for _, t := range tags {
-			if t != "" && !seen[t] {
-				seen[t] = true
-				out = append(out, t)
-			}
-		}
-	}
-	slices.Sort(out)
-	return out
 }
