@@ -88,7 +88,7 @@ func archiveLink(base, rel string, day time.Time) feeds.AtomLink {
 // and next-archive. The same archive gives the same bytes: its dates come
 // from its stories (an empty day is dated by its end).
 func RenderArchive(a Archive, opts Options) (Doc, error) {
-	entries := newEntries(a.Stories, nil)
+	entries := newEntries(a.Stories)
 	path := strings.TrimSuffix(strings.TrimPrefix(ArchivePath(a.Day), "/"), ".atom")
 	m := newMeta(opts, path, "atom", "", entries)
 	m.Title = fmt.Sprintf("%s: archive of %s", cmpOrTitle(opts.Title), a.Day.UTC().Format(time.DateOnly))

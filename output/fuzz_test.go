@@ -119,7 +119,7 @@ func fuzzHTMLFields(t *testing.T, format string, b []byte) []string {
 // in it.
 func checkPage(t *testing.T, stories []news.Story, opts Options) {
 	t.Helper()
-	b, err := renderPage(newEntries(stories, nil), sampleFeeds(), nil, opts)
+	b, err := renderPage(newEntries(stories), sampleFeeds(), nil, opts)
 	if err != nil {
 		t.Fatalf("page: %v", err)
 	}

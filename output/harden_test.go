@@ -273,7 +273,7 @@ func FuzzTitleRoundTrip(f *testing.F) {
 				t.Errorf("%s: title %q came back as %q", format, want, items[0].Title)
 			}
 		}
-		page, err := renderPage(newEntries(stories, nil), nil, nil, Options{})
+		page, err := renderPage(newEntries(stories), nil, nil, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,7 +24,6 @@ type entry struct {
 	Body      string    // Content plus the "Also reported by" block
 	Excerpt   string    // plain-text start of Content
 	Sources   []source  // every member, the representative first
-	Tags      map[string]bool
 }
 
 // source is one member of a story, as listed in "Also reported by" and in
@@ -43,20 +42,20 @@ const excerptRunes = 320
 // and formats.
 func storyURN(id string) string { return "urn:aggregator:story:" + url.PathEscape(id) }
 
-// newEntries builds the model of stories; feedTags maps feed names to tags.
-func newEntries(stories []news.Story, feedTags map[string][]string) []entry {
+// newEntries builds the model of stories.
+func newEntries(stories []news.Story) []entry {
 	out := make([]entry, 0, len(stories))
 	for i := range stories {
 		st := &stories[i]
 		if len(st.Members) == 0 {
 			continue
 		}
-		out = append(out, newEntry(st, feedTags))
+		out = append(out, newEntry(st))
 	}
 	return out
 }
 
-func newEntry(st *news.Story, feedTags map[string][]string) entry {
+func newEntry(st *news.Story) entry {
 	rep := st.Representative()
 	raw := rep.CleanHTML
 	if strings.TrimSpace(raw) == "" {
@@ -73,7 +72,6 @@ func newEntry(st *news.Story, feedTags map[string][]string) entry {
 		Updated:   storyUpdated(st),
 		Content:   content,
 		Excerpt:   excerpt(htmltext.PlainText(content), excerptRunes),
-		Tags:      map[string]bool{},
 	}
 	if e.Published.IsZero() {
 		e.Published = stamp(rep.Published)
@@ -88,9 +86,6 @@ func newEntry(st *news.Story, feedTags map[string][]string) entry {
 			Title:     titleText(m.Title),
 			Published: stamp(m.Published),
 		})
-		for _, t := range feedTags[m.Feed] {
-			e.Tags[t] = true
-		}
 	}
 	e.Body = content + alsoReported(e.Sources[1:])
 	return e

@@ -36,7 +36,7 @@ func TestStoryUpdated(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st := story("s", stored, tt.members...)
-			got := newEntry(&st, nil).Updated
+			got := newEntry(&st).Updated
 			if !got.Equal(tt.want) || got.Location() != time.UTC {
 				t.Errorf("updated = %v, want %v UTC", got, tt.want)
 			}
@@ -54,7 +54,7 @@ func TestDistinctUpdatedTimes(t *testing.T) {
 		stories = append(stories, story(string(rune('a'+i)), stored,
 			member("wire", "https://wire.example/"+string(rune('a'+i)), "story", "", base.Add(time.Duration(i)*time.Minute))))
 	}
-	entries := newEntries(stories, nil)
+	entries := newEntries(stories)
 	render := func(format string) []byte {
 		b, err := renderEntries(format, entries, newMeta(sampleOptions(), "feed", format, "", entries))
 		if err != nil {

@@ -78,13 +78,13 @@ func Render(in Input, opts Options) (Docs, error) {
 		}
 		return nil
 	}
-	main := limit(newEntries(in.Stories, nil), opts.MaxItems)
+	main := limit(newEntries(in.Stories), opts.MaxItems)
 	if err := add("feed", "", main); err != nil {
 		return nil, err
 	}
 	tags := slices.Sorted(maps.Keys(in.Tags))
 	for _, t := range tags {
-		if err := add("tags/"+t, t, limit(newEntries(in.Tags[t], nil), opts.MaxItems)); err != nil {
+		if err := add("tags/"+t, t, limit(newEntries(in.Tags[t]), opts.MaxItems)); err != nil {
 			return nil, err
 		}
 	}
