@@ -185,6 +185,14 @@ const (
 	// versionGap: versions are written hours apart, each over the last;
 	// the next day's story on the event is a new one.
 	versionGap = 12 * time.Hour
+	// updatedContainment is the least containment of a version whose
+	// numbers differ from the other's: a write-through with updated
+	// figures keeps most of its earlier text word for word, where
+	// bulletins of one series (each written afresh in one template, with
+	// other numbers and other places) share a containment of about 0.6.
+	// Measured: 0.6, 0.65 and 0.7 give a mean F1 of 0.939-0.941 over the
+	// labelled sets, against 0.935 without it and 0.926 at 0.75.
+	updatedContainment = 0.65
 	// maxLeadOffset is the furthest (in shingles) the smaller text may
 	// start from the larger's opening and still be its summary or trimmed
 	// copy: past it, the larger page quotes the smaller after an opening of
@@ -246,7 +254,7 @@ func (o *Options) rule(f Figures) rule {
 		// Copies carry the same numbers: with other numbers, the same
 		// words are a template (bulletins) or a version with updated
 		// figures, never a copy.
-		if version && !o.template(f) {
+		if version && f.Containment >= updatedContainment && !o.template(f) {
 			return versionOf
 		}
 		return numbersDiffer

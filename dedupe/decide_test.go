@@ -20,6 +20,8 @@ func TestRuleCases(t *testing.T) {
 	bulletin.Template = 0.9
 	oldRecord := version // no template signature: differing numbers decide
 	oldRecord.Template = -1
+	series := version // bulletins the template signature misses: less text kept
+	series.Containment, series.Resemblance, series.Lead, series.Template, series.Gap = 0.6, 0.4, 0.5, 0.5, 6*time.Hour
 	live := summary
 	live.Live = true
 	copyOf := Figures{Resemblance: 0.8, Containment: 0.9, Sampled: 48, Lead: 1, Numbers: 1, NewShingles: 400, OldShingles: 420, Template: -1}
@@ -37,6 +39,7 @@ func TestRuleCases(t *testing.T) {
 		{"a version with updated figures", version, versionOf},
 		{"bulletins of one template", bulletin, numbersDiffer},
 		{"record without template signature", oldRecord, numbersDiffer},
+		{"a bulletin series, template missed", series, numbersDiffer},
 		{"a live page contained", live, liveApart},
 		{"a copy", copyOf, resembles},
 		{"a copy of a live page", liveCopy, resembles},

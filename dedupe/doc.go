@@ -65,9 +65,9 @@
 //     write-through), or apart. Contained text that starts well after the
 //     larger page's opening is quoted, not copied (a roundup). Texts with
 //     other numbers are never copies: the same words with other numbers
-//     are a template (bulletins) or, within 12 hours and unless the
-//     number-masked texts are near-identical, a version with updated
-//     figures. A live page (three or more timestamp lines) is only ever a
+//     are a template (bulletins) or, within 12 hours, keeping most of the
+//     text word for word and unless the number-masked texts are
+//     near-identical, a version with updated figures. A live page (three or more timestamp lines) is only ever a
 //     near-identical copy: each state of it is its own story.
 //  6. Stories are decided at the story level, not against one founder
 //     ([Index.Add]): a copy or a version of any member places the document
@@ -91,7 +91,7 @@
 // figure): generated wire copy (wire-dev) 0.994 (precision 0.997, recall
 // 0.991); real web pages (real-census, real-spotify) 1.0; write-through
 // chains built from those real pages 0.94-1.0; generated running-event
-// sets of 200-600 items with 5-30 versions per story 0.82-0.97.
+// sets of 150-600 items with 5-30 versions per story 0.83-0.97.
 //
 // Memory: the index keeps per document only the compact fingerprint (lead
 // shingles, 48 sampled shingles, numbers, the template signature, LSH

@@ -274,3 +274,34 @@ func TestFurnitureBytesNeverPanic(t *testing.T) {
 		_ = g.UnmarshalBinary(b) // must not panic
 	}
 }
+
+// TestPolicyBulletinSeries: the bulletins of one series, six hours apart,
+// each written afresh in one template with other numbers, places and
+// words, are different stories, although their texts overlap as much as a
+// write-through's and its update's do (containment about 0.6).
+func TestPolicyBulletinSeries(t *testing.T) {
+	places := []string{"Daxfokel", "Quisa", "Velmora", "Tanbri", "Korvala"}
+	days := []string{"Tuesday", "Wednesday", "Thursday"}
+	dirs := []string{"north", "southwest", "east", "south of the port of", "northwest"}
+	counts := []string{"five", "seven", "three", "eight", "none"}
+	strongest := []string{"the strongest of magnitude", "the largest measuring", "one of them of magnitude", "the most powerful at"}
+	bulletin := func(n int) string {
+		return page(
+			fmt.Sprintf("The Ripel Seismological Institute recorded %d aftershocks between %d a.m. and %d p.m. on %s, %s %d.%d at %d:%02d, %d km %s %s, according to its bulletin No. %d.",
+				40+37*n%200, 1+n%11, 1+(n+5)%11, days[n%3], strongest[n%4], 4+n%2, n*7%10, 1+n%12, n*13%60, 10+n*9%40, dirs[n%5], places[n%5], n),
+			fmt.Sprintf("Of these, %s were of magnitude 4.0 or more. The institute said the probability of a shock of magnitude %d or more in the next %d hours was %d percent, and urged residents of %s to stay out of damaged buildings.",
+				counts[n%5], 5+n%2, 24+n%3*12, 10+n*3%20, places[(n+2)%5]),
+			"Residents can report damage to the regional emergency office by telephone or on its website, which lists the shelters opened in schools and sports halls across the valley.")
+	}
+	var docs []tdoc
+	for n := 1; n <= 4; n++ {
+		docs = append(docs, doc(fmt.Sprintf("b%d", n), "agency", 360*(n-1), bulletin(n)))
+	}
+	ix := newSet(Options{})
+	st := add(ix, docs...)
+	for i := 1; i < len(st); i++ {
+		if st[i] == st[i-1] {
+			t.Errorf("bulletins %d and %d merged: %v\n%v", i, i+1, st, ix.explain(docs[i], docs[i-1]))
+		}
+	}
+}
