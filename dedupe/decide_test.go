@@ -25,6 +25,8 @@ func TestRuleCases(t *testing.T) {
 	live := summary
 	live.Live = true
 	copyOf := Figures{Resemblance: 0.8, Containment: 0.9, Sampled: 48, Lead: 1, Numbers: 1, NewShingles: 400, OldShingles: 420, Template: -1}
+	spliced := copyOf // another story's body under a different lead
+	spliced.Resemblance, spliced.Containment, spliced.Lead = 0.55, 0.7, 0.02
 	liveCopy := copyOf
 	liveCopy.Resemblance, liveCopy.Live = 0.95, true
 	apart := Figures{Resemblance: 0.1, Containment: 0.3, Sampled: 48, Lead: 0.1, LeadOffset: noOffset,
@@ -42,6 +44,7 @@ func TestRuleCases(t *testing.T) {
 		{"a bulletin series, template missed", series, numbersDiffer},
 		{"a live page contained", live, liveApart},
 		{"a copy", copyOf, resembles},
+		{"a body shared under another lead", spliced, noRule},
 		{"a copy of a live page", liveCopy, resembles},
 		{"apart", apart, noRule},
 	} {

@@ -104,13 +104,14 @@ func TestPolicyVersionChain(t *testing.T) {
 	}
 }
 
-// TestPolicyStoryMerge: a story split early (its first half and its
-// second half published apart, each copied by three outlets) is joined by
-// the full text, which is a copy or version of both halves' members; the
+// TestPolicyStoryMerge: a story split early (its first five paragraphs
+// and its last five published apart, each copied by three outlets) is
+// joined by the full text, a copy of both halves' members; the
 // decision names the story absorbed, and every member is in the oldest.
 func TestPolicyStoryMerge(t *testing.T) {
 	ps := paragraphs(341, 8)
-	first, second, full := page(ps[:4]...), page(ps[4:]...), page(ps...)
+	// the halves share two paragraphs: too little to be one story alone
+	first, second, full := page(ps[:5]...), page(ps[3:]...), page(ps...)
 	var docs []tdoc
 	for i := 0; i < 3; i++ {
 		docs = append(docs, doc(fmt.Sprintf("a%d", i), fmt.Sprintf("fa%d", i), i, first))
