@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -107,7 +108,7 @@ func abs(x int64) int64 {
 }
 
 // intersect counts common values of two sorted distinct slices.
-func intersect(a, b []uint32) int {
+func intersect[T cmp.Ordered](a, b []T) int {
 	n, i, j := 0, 0, 0
 	for i < len(a) && j < len(b) {
 		switch {

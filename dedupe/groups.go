@@ -160,7 +160,7 @@ func linkSimilar(uf *unionFind, ids [][]int32, nIDs int, bar float64) {
 				if float64(min(len(a), len(b))) < bar*float64(max(len(a), len(b))) || uf.find(i) == uf.find(int(j)) {
 					continue
 				}
-				if inter := intersect32(a, b); float64(inter) >= bar*float64(len(a)+len(b)-inter) {
+				if inter := intersect(a, b); float64(inter) >= bar*float64(len(a)+len(b)-inter) {
 					uf.union(i, int(j))
 				}
 			}
@@ -168,24 +168,6 @@ func linkSimilar(uf *unionFind, ids [][]int32, nIDs int, bar float64) {
 			fill[id]++
 		}
 	}
-}
-
-// intersect32 counts the common values of two sorted distinct slices.
-func intersect32(a, b []int32) int {
-	n, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			n++
-			i++
-			j++
-		}
-	}
-	return n
 }
 
 // idsInGroups returns which key ids are found in need or more of the

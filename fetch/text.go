@@ -3,7 +3,6 @@ package fetch
 import (
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/wirestory/aggregator/internal/htmltext"
@@ -43,19 +42,7 @@ func textField(s string, k kind) string {
 	if k == kindHTML || (k == kindGuess && looksLikeHTML(s)) {
 		return htmltext.PlainText(s)
 	}
-	return foldText(s)
-}
-
-// foldText folds runs of white space to single spaces and drops control
-// characters; nothing else changes.
-func foldText(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) && !unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
+	return htmltext.Fold(s)
 }
 
 // htmlField returns a body field as HTML: HTML as given, text escaped

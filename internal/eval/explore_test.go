@@ -23,22 +23,7 @@ import (
 // TestExplore prints, for a corpus directory EVAL_DIR, the score and how
 // each labelled story was split or merged, by the kinds meta.json gives.
 func TestExplore(t *testing.T) {
-	dir := os.Getenv("EVAL_DIR")
-	if dir == "" {
-		t.Skip("EVAL_DIR not set")
-	}
-	c, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	type meta struct {
-		Story, Kind, Feed string
-		Version           int
-	}
-	var m struct{ Items map[string]meta }
-	if b, err := os.ReadFile(filepath.Join(dir, "meta.json")); err == nil {
-		json.Unmarshal(b, &m)
-	}
+	c, m := exploreCorpus(t)
 	o := NewOurs(dedupe.Options{})
 	ps := Run(c, o)
 	t.Logf("%v", Evaluate(c, ps))
@@ -51,7 +36,7 @@ func TestExplore(t *testing.T) {
 			clusters[l] = map[string]int{}
 		}
 		clusters[l][p.Story]++
-		if mm, ok := m.Items[Canon(p.Item.Link)]; ok {
+		if mm, ok := m[Canon(p.Item.Link)]; ok {
 			kinds[l] = mm.Kind
 		}
 	}
@@ -138,22 +123,11 @@ func TestScoreDirs(t *testing.T) {
 // TestPairFigures writes the figures of every pair of items of EVAL_DIR
 // (both with meta.json kinds) to EVAL_OUT as TSV, for study.
 func TestPairFigures(t *testing.T) {
-	dir, out := os.Getenv("EVAL_DIR"), os.Getenv("EVAL_OUT")
-	if dir == "" || out == "" {
-		t.Skip("EVAL_DIR or EVAL_OUT not set")
+	out := os.Getenv("EVAL_OUT")
+	if out == "" {
+		t.Skip("EVAL_OUT not set")
 	}
-	c, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	type meta struct {
-		Story, Kind, Feed string
-		Version           int
-	}
-	var m struct{ Items map[string]meta }
-	if b, err := os.ReadFile(filepath.Join(dir, "meta.json")); err == nil {
-		json.Unmarshal(b, &m)
-	}
+	c, m := exploreCorpus(t)
 	o := NewOurs(dedupe.Options{})
 	ps := Run(c, o)
 	ex := make([]dedupe.Exhibit, len(ps))
@@ -173,7 +147,7 @@ func TestPairFigures(t *testing.T) {
 	for i := range ps {
 		for j := 0; j < i; j++ {
 			li, lj := c.Labels[Canon(ps[i].Item.Link)], c.Labels[Canon(ps[j].Item.Link)]
-			mi, mj := m.Items[Canon(ps[i].Item.Link)], m.Items[Canon(ps[j].Item.Link)]
+			mi, mj := m[Canon(ps[i].Item.Link)], m[Canon(ps[j].Item.Link)]
 			x := dedupe.Explain(ex[i], ex[j], dedupe.Options{})
 			if x.ExactResemblance == 0 && li != lj {
 				continue
@@ -198,14 +172,7 @@ func TestPairFigures(t *testing.T) {
 // TestSplitReasons counts, for EVAL_DIR, the wrongly split pairs by the
 // decision of their pair (what Explain says) and the wrongly merged ones.
 func TestSplitReasons(t *testing.T) {
-	dir := os.Getenv("EVAL_DIR")
-	if dir == "" {
-		t.Skip("EVAL_DIR not set")
-	}
-	c, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, _ := exploreCorpus(t)
 	o := NewOurs(dedupe.Options{})
 	ps := Run(c, o)
 	t.Logf("%v", Evaluate(c, ps))
@@ -235,28 +202,12 @@ func TestSplitReasons(t *testing.T) {
 // TestChains prints, for each running story of EVAL_DIR, the clusters its
 // items were placed in by version.
 func TestChains(t *testing.T) {
-	dir := os.Getenv("EVAL_DIR")
-	if dir == "" {
-		t.Skip("EVAL_DIR not set")
-	}
-	c, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m struct {
-		Items map[string]struct {
-			Story, Kind, Feed string
-			Version           int
-		}
-	}
-	if b, err := os.ReadFile(filepath.Join(dir, "meta.json")); err == nil {
-		json.Unmarshal(b, &m)
-	}
+	c, m := exploreCorpus(t)
 	o := NewOurs(dedupe.Options{})
 	ps := Run(c, o)
 	byStory := map[string][]Placement{}
 	for _, p := range ps {
-		mm := m.Items[Canon(p.Item.Link)]
+		mm := m[Canon(p.Item.Link)]
 		if mm.Kind == "running" {
 			byStory[mm.Story] = append(byStory[mm.Story], p)
 		}
@@ -265,13 +216,13 @@ func TestChains(t *testing.T) {
 		ids := map[string]int{}
 		var b strings.Builder
 		sort.SliceStable(pl, func(i, j int) bool {
-			return m.Items[Canon(pl[i].Item.Link)].Version < m.Items[Canon(pl[j].Item.Link)].Version
+			return m[Canon(pl[i].Item.Link)].Version < m[Canon(pl[j].Item.Link)].Version
 		})
 		for _, p := range pl {
 			if _, ok := ids[p.Story]; !ok {
 				ids[p.Story] = len(ids)
 			}
-			fmt.Fprintf(&b, " v%d:%c", m.Items[Canon(p.Item.Link)].Version, 'A'+ids[p.Story])
+			fmt.Fprintf(&b, " v%d:%c", m[Canon(p.Item.Link)].Version, 'A'+ids[p.Story])
 		}
 		t.Logf("%s (%d clusters):%s", st, len(ids), b.String())
 		if os.Getenv("EVAL_BREAKS") == "" {
@@ -281,7 +232,7 @@ func TestChains(t *testing.T) {
 		// against the earlier members of the story it should have joined
 		placed := map[string]bool{}
 		for _, p := range ps {
-			mm := m.Items[Canon(p.Item.Link)]
+			mm := m[Canon(p.Item.Link)]
 			if mm.Story != st {
 				continue
 			}
@@ -291,7 +242,7 @@ func TestChains(t *testing.T) {
 					if q.ID == p.ID {
 						break
 					}
-					if m.Items[Canon(q.Item.Link)].Story == st {
+					if m[Canon(q.Item.Link)].Story == st {
 						if x := o.Explain(p, q); x.ExactResemblance+x.ExactContainment > best.ExactResemblance+best.ExactContainment {
 							best = x
 						}
@@ -307,14 +258,7 @@ func TestChains(t *testing.T) {
 // TestMerges prints the story merges of a run on EVAL_DIR, with the
 // labels the merged stories held.
 func TestMerges(t *testing.T) {
-	dir := os.Getenv("EVAL_DIR")
-	if dir == "" {
-		t.Skip("EVAL_DIR not set")
-	}
-	c, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, _ := exploreCorpus(t)
 	// Run resolves merges at the end; replay them in order here.
 	o := NewOurs(dedupe.Options{})
 	q := make([]Placement, 0)
@@ -369,4 +313,31 @@ func TestMerges(t *testing.T) {
 		labels[d.StoryID][l]++
 	}
 	t.Logf("merges: %d good, %d bad", good, bad)
+}
+
+// itemMeta is what a generated corpus's meta.json says of an item.
+type itemMeta struct {
+	Story, Kind, Feed string
+	Version           int
+}
+
+// exploreCorpus loads the corpus EVAL_DIR names, with its meta.json by
+// canonical link (empty when there is none); it skips the test when
+// EVAL_DIR is not set.
+func exploreCorpus(t *testing.T) (*Corpus, map[string]itemMeta) {
+	dir := os.Getenv("EVAL_DIR")
+	if dir == "" {
+		t.Skip("EVAL_DIR not set")
+	}
+	c, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct{ Items map[string]itemMeta }
+	if b, err := os.ReadFile(filepath.Join(dir, "meta.json")); err == nil {
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s/meta.json: %v", dir, err)
+		}
+	}
+	return c, m.Items
 }

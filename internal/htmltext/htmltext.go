@@ -17,11 +17,11 @@ import (
 // is safe for concurrent use.
 func PlainText(s string) string {
 	if !strings.ContainsAny(s, "<&") {
-		return fold(s)
+		return Fold(s)
 	}
 	var b strings.Builder
 	walk(s, func(text []byte) { b.Write(text) }, func() { b.WriteByte(' ') })
-	return fold(b.String())
+	return Fold(b.String())
 }
 
 // Paragraphs returns the text of an HTML fragment split where a block
@@ -31,7 +31,7 @@ func Paragraphs(s string) []string {
 	var out []string
 	var cur strings.Builder
 	flush := func() {
-		if t := fold(cur.String()); t != "" {
+		if t := Fold(cur.String()); t != "" {
 			out = append(out, t)
 		}
 		cur.Reset()
@@ -70,9 +70,9 @@ func walk(s string, text func([]byte), brk func()) {
 	}
 }
 
-// fold drops control characters other than white space and folds white
-// space runs to single spaces.
-func fold(s string) string {
+// Fold drops control characters other than white space and folds white
+// space runs to single spaces: plain text as PlainText leaves it.
+func Fold(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) && !unicode.IsSpace(r) {
 			return -1
