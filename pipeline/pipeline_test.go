@@ -532,3 +532,31 @@ func TestFetchFeedThenPlace(t *testing.T) {
 		t.Fatalf("after placing: %v, report %+v", shape(ss), rep.Feeds)
 	}
 }
+
+// TestFetchFeedConcurrentNoIndex: poll jobs call FetchFeed on one
+// pipeline at once, from its first call on; they need the furniture
+// models, not the dedupe index (the placer's), which FetchFeed must not
+// build (a fetching instance would hold the whole window for nothing).
+// Under -race, the first calls racing to load the models fail too.
+func TestFetchFeedConcurrentNoIndex(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	f := newFake()
+	feeds := []string{"a", "b", "c", "d"}
+	for _, feed := range feeds {
+		f.items[feed] = []news.Item{item(feed, feed+"1", "Harbour board closes eastern pier", harbour, t0)}
+	}
+	p := newPipeline(t, db, f, feeds...)
+	var wg sync.WaitGroup
+	for _, feed := range feeds {
+		wg.Go(func() {
+			_, fr, err := p.FetchFeed(context.Background(), p.set, news.FeedState{Name: feed, URL: "https://" + feed + ".example/rss"}, t0)
+			if err != nil || fr.Status != StatusOK {
+				t.Errorf("FetchFeed(%s) = %+v, %v", feed, fr, err)
+			}
+		})
+	}
+	wg.Wait()
+	if p.index != nil {
+		t.Error("FetchFeed built the dedupe index")
+	}
+}
