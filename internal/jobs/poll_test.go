@@ -1,0 +1,134 @@
+package jobs
+
+import (
+	"context"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/wirestory/aggregator/news"
+	"github.com/wirestory/aggregator/store/postgres"
+)
+
+// TestPollCommitsAndQueuesNext: every configured feed gets a poll job at
+// start; each poll is committed once with its feed's next poll queued (due
+// at the next tick) and the feed's due time moved to it; the placer then
+// empties the inbox.
+func TestPollCommitsAndQueuesNext(t *testing.T) {
+	db := newDB(t)
+	fs := newFeedServer(t)
+	feeds := fs.generated(3, 4)
+	ev := newEvents()
+	before := time.Now().Truncate(time.Second)
+	start(t, newCluster(t, db, "a", settingsFor(feeds), ev))
+	ev.waitFor(t, "3 polls committed", func() bool { return ev.count(Committed) == 3 })
+	for _, f := range feeds {
+		var due int64
+		if err := db.Pool().QueryRow(context.Background(), "SELECT due FROM feeds WHERE name = $1", f.Name).Scan(&due); err != nil {
+			t.Fatal(err)
+		}
+		next := time.Unix(0, due)
+		if next.Before(before.Add(time.Hour)) || next.After(time.Now().Add(time.Hour)) {
+			t.Errorf("%s: due %v, want an hour after its poll", f.Name, next)
+		}
+		live := query[int](t, db, `SELECT count(*) FROM river_job WHERE kind = 'poll' AND state = 'scheduled'
+			AND args->>'feed' = $1 AND (args->>'due')::timestamptz = $2`, f.Name, next)
+		done := query[int](t, db, `SELECT count(*) FROM river_job WHERE kind = 'poll' AND state = 'completed'
+			AND args->>'feed' = $1 AND metadata->'output'->>'committed' = 'true' AND metadata->'output'->>'by' = 'a'`, f.Name)
+		if live != 1 || done != 1 {
+			t.Errorf("%s: %d next polls queued, %d polls committed; want 1 and 1", f.Name, live, done)
+		}
+		if fs.hitCount(feedPath(t, f)) != 1 {
+			t.Errorf("%s fetched %d times", f.Name, fs.hitCount(feedPath(t, f)))
+		}
+	}
+	ev.waitFor(t, "the inbox placed", func() bool {
+		n, _, err := db.InboxLag(context.Background())
+		return err == nil && n == 0
+	})
+	if items := query[int](t, db, "SELECT count(*) FROM items"); items != 12 {
+		t.Errorf("%d items stored, want 12", items)
+	}
+}
+
+func feedPath(t *testing.T, f news.Feed) string {
+	t.Helper()
+	u, err := url.Parse(f.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Path
+}
+
+// TestZombieAttemptRefused: an attempt whose job was fetched again
+// meanwhile (an instance paused past the rescue time, whose job another
+// instance runs now) commits nothing: the fence refuses it and the worker
+// returns nil, so River does not make the newer attempt's job retryable.
+// The feed is polled again by the next re-queuing pass.
+func TestZombieAttemptRefused(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	fs := newFeedServer(t)
+	feeds := fs.generated(1, 4)
+	release := fs.hold("/f/0.xml")
+	ev := newEvents()
+	c := newCluster(t, db, "a", settingsFor(feeds), ev)
+	start(t, c)
+	<-fs.arrived // the attempt fetches: it waits at the gate
+	due := query[int64](t, db, "SELECT due FROM feeds WHERE name = $1", feeds[0].Name)
+	gen := query[int64](t, db, "SELECT generation FROM feeds WHERE name = $1", feeds[0].Name)
+	// What River's fetch of the job by another instance does.
+	if _, err := db.Pool().Exec(ctx, "UPDATE river_job SET attempt = attempt + 1 WHERE kind = 'poll'"); err != nil {
+		t.Fatal(err)
+	}
+	release()
+	ev.waitFor(t, "the refusal", func() bool { return ev.count(Refused) == 1 })
+	ev.waitFor(t, "the job completed", func() bool {
+		return query[string](t, db, "SELECT state::text FROM river_job WHERE kind = 'poll'") == "completed"
+	})
+	if n := query[int](t, db, "SELECT count(*) FROM river_job WHERE kind = 'poll' AND errors IS NOT NULL"); n != 0 {
+		t.Errorf("the refused attempt recorded an error on the job")
+	}
+	if n := query[int](t, db, "SELECT count(*) FROM items"); n != 0 {
+		t.Errorf("the refused attempt stored %d items", n)
+	}
+	if d, g := query[int64](t, db, "SELECT due FROM feeds"), query[int64](t, db, "SELECT generation FROM feeds"); d != due || g != gen {
+		t.Errorf("the refused attempt moved the feed: due %d → %d, generation %d → %d", due, d, gen, g)
+	}
+	if n := query[int](t, db, "SELECT count(*) FROM river_job WHERE kind = 'poll'"); n != 1 {
+		t.Errorf("%d poll jobs, want the refused one only", n)
+	}
+	if n, err := c.Requeue(ctx); err != nil || n != 1 {
+		t.Fatalf("Requeue = %d, %v; want the feed queued again", n, err)
+	}
+	ev.waitFor(t, "the poll committed", func() bool { return ev.count(Committed) == 1 })
+	if n := query[int](t, db, "SELECT count(*) FROM items"); n != 4 {
+		t.Errorf("%d items stored, want 4", n)
+	}
+}
+
+// TestRequeuedWhileFetching: an attempt whose feed was re-queued for
+// another time while it fetched is refused by the feed's due time.
+func TestRequeuedWhileFetching(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	fs := newFeedServer(t)
+	feeds := fs.generated(1, 2)
+	release := fs.hold("/f/0.xml")
+	ev := newEvents()
+	start(t, newCluster(t, db, "a", settingsFor(feeds), ev))
+	<-fs.arrived
+	err := pgx.BeginFunc(ctx, db.Pool(), func(tx pgx.Tx) error {
+		return postgres.SetDue(ctx, tx, []news.FeedState{{Name: feeds[0].Name}}, []time.Time{time.Now().Add(time.Hour)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
+	ev.waitFor(t, "the refusal", func() bool { return ev.count(Refused) == 1 })
+	if n := query[int](t, db, "SELECT count(*) FROM items"); n != 0 {
+		t.Errorf("the refused attempt stored %d items", n)
+	}
+}
