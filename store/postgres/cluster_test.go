@@ -57,7 +57,9 @@ func TestPollStartAdvance(t *testing.T) {
 	}
 	// Re-queued for another time: SetDue keeps the state, and the job
 	// queued for the old time can no longer commit.
-	inTx(t, db, func(tx pgx.Tx) error { return SetDue(ctx, tx, []news.FeedState{fresh}, []time.Time{next.Add(time.Minute)}) })
+	inTx(t, db, func(tx pgx.Tx) error {
+		return SetDue(ctx, tx, []news.FeedState{fresh}, []time.Time{next.Add(time.Minute)})
+	})
 	requeued, err := db.PollStart(ctx, "ap")
 	if err != nil || requeued.State.ETag != "e1" {
 		t.Fatalf("SetDue of a saved feed replaced its state: %+v, %v", requeued, err)
