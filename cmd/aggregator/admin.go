@@ -18,7 +18,6 @@ import (
 	"github.com/wirestory/aggregator/config"
 	"github.com/wirestory/aggregator/fetch"
 	"github.com/wirestory/aggregator/news"
-	"github.com/wirestory/aggregator/store/postgres"
 )
 
 // openStoreOnly parses the flags of a command that reads the config and
@@ -28,7 +27,7 @@ func openStoreOnly(ctx context.Context, e *env, name string, args []string) (*co
 	if err != nil {
 		return nil, nil, err
 	}
-	db, _, err := openStorage(ctx, cfg.Store, postgres.Options{})
+	db, _, err := openStorage(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -150,7 +149,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 			names = append(names, f.Name)
 		}
 	}
-	db, _, err := openStorage(ctx, cf.store, postgres.Options{})
+	db, _, err := openStorage(ctx, &config.Config{Store: cf.store})
 	if err != nil {
 		return err
 	}

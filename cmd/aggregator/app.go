@@ -124,7 +124,7 @@ func newApp(ctx context.Context, cfg *config.Config, demo *demoServer, stderr io
 			return nil, fmt.Errorf("create store directory: %w", err)
 		}
 	}
-	if a.store, a.pg, err = openStorage(ctx, cfg.Store, poolOptions(cfg)); err != nil {
+	if a.store, a.pg, err = openStorage(ctx, cfg); err != nil {
 		a.close()
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wirestory/aggregator/config"
+	"github.com/wirestory/aggregator/fetch"
 	"github.com/wirestory/aggregator/internal/jobs"
 	"github.com/wirestory/aggregator/store/postgres"
 )
@@ -55,10 +56,13 @@ func newDistributed(d *daemon, db *postgres.DB) (*distributed, error) {
 
 // workersOf is how many poll jobs one instance runs at once.
 func workersOf(cfg *config.Config) int {
-	if cfg.Cluster.Workers > 0 {
+	switch {
+	case cfg.Cluster.Workers > 0:
 		return cfg.Cluster.Workers
+	case cfg.Fetch.Concurrency > 0:
+		return cfg.Fetch.Concurrency
 	}
-	return fetchOptions(cfg).Concurrency
+	return fetch.DefaultConcurrency
 }
 
 // poolOptions are the database connections' settings of cfg: named after

@@ -186,12 +186,17 @@ func startInstances(t *testing.T, dir, text string, n int, flags ...string) []*i
 	t.Helper()
 	out := make([]*instance, n)
 	for i := range n {
-		name := "agg-" + string(rune('A'+i))
-		path := filepath.Join(dir, name+".yaml")
-		writeFile(t, path, strings.Replace(text, "fetch:\n", "fetch:\n  user_agent: "+name+"\n", 1))
-		out[i] = &instance{child: startChild(t, nil, append([]string{"--config", path}, flags...)...), name: name}
+		out[i] = startInstance(t, dir, text, "agg-"+string(rune('A'+i)), flags...)
 	}
 	return out
+}
+
+// startInstance starts one serve process named name (its User-Agent).
+func startInstance(t *testing.T, dir, text, name string, flags ...string) *instance {
+	t.Helper()
+	path := filepath.Join(dir, name+".yaml")
+	writeFile(t, path, strings.Replace(text, "fetch:\n", "fetch:\n  user_agent: "+name+"\n", 1))
+	return &instance{child: startChild(t, nil, append([]string{"--config", path}, flags...)...), name: name}
 }
 
 // id returns the instance's id, from its log.

@@ -62,17 +62,17 @@ func storeName(s string) string {
 	return s
 }
 
-// openStorage opens the store that setting names. A PostgreSQL store must
-// have been migrated (aggregator migrate); its connections take o.
-func openStorage(ctx context.Context, setting string, o postgres.Options) (storage, *postgres.DB, error) {
-	if config.IsPostgres(setting) {
-		db, err := postgres.OpenWith(ctx, setting, o)
+// openStorage opens the store of cfg. A PostgreSQL store must have been
+// migrated (aggregator migrate); its connections take poolOptions(cfg).
+func openStorage(ctx context.Context, cfg *config.Config) (storage, *postgres.DB, error) {
+	if config.IsPostgres(cfg.Store) {
+		db, err := postgres.OpenWith(ctx, cfg.Store, poolOptions(cfg))
 		if err != nil {
 			return nil, nil, err
 		}
-		return &pgStorage{DB: db}, db, nil
+		return &pgStorage{DB: db, leaseWait: max(cfg.Cluster.PlacerLease, time.Second) + 5*time.Second}, db, nil
 	}
-	db, err := store.Open(ctx, setting)
+	db, err := store.Open(ctx, cfg.Store)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -108,8 +108,11 @@ func (s sqliteStorage) TryLockPolls(context.Context) (func(), error) {
 // in each Place: a fetch places the inbox, and only the lease holder may.
 type pgStorage struct {
 	*postgres.DB
-	mu     sync.Mutex
-	leased *postgres.DB // DB.WithLease while the poll lock is held
+	// leaseWait is how long a one-shot fetch waits for a lease another
+	// holds: one lease time (a dead holder's lease then expires) and 5 s.
+	leaseWait time.Duration
+	mu        sync.Mutex
+	leased    *postgres.DB // DB.WithLease while the poll lock is held
 }
 
 func (s *pgStorage) Stats(ctx context.Context) (storeStats, error) {
@@ -165,13 +168,8 @@ func (s *pgStorage) TryLockPolls(ctx context.Context) (func(), error) {
 }
 
 // fetchLeaseTTL is the placer lease a one-shot fetch holds (renewed every
-// third of it while the fetch runs); leaseWait is how long it waits for a
-// lease held by another (which expires within the default lease time when
-// its holder died).
-const (
-	fetchLeaseTTL = 30 * time.Second
-	leaseWait     = config.DefaultPlacerLease + 5*time.Second
-)
+// third of it while the fetch runs).
+const fetchLeaseTTL = 30 * time.Second
 
 // lock takes the poll lock with take, then the placer's lease.
 func (s *pgStorage) lock(ctx context.Context, take func(context.Context) (func(), error)) (func(), error) {
@@ -208,7 +206,7 @@ func (s *pgStorage) lock(ctx context.Context, take func(context.Context) (func()
 // lease time, naming the holder.
 func (s *pgStorage) acquireLease(ctx context.Context) (postgres.Lease, error) {
 	holder := instanceID("fetch")
-	deadline := time.Now().Add(leaseWait)
+	deadline := time.Now().Add(s.leaseWait)
 	for {
 		l, ok, err := s.DB.AcquireLease(ctx, holder, fetchLeaseTTL)
 		if err != nil || ok {
