@@ -202,6 +202,9 @@ func (p *Pipeline) furniture(feed string) *dedupe.Furniture {
 func (p *Pipeline) setFurniture(feed string, f *dedupe.Furniture) {
 	p.furnMu.Lock()
 	defer p.furnMu.Unlock()
+	if p.furn == nil {
+		return // not loaded yet: the load reads the stored models, this one included
+	}
 	p.furn[feed] = f
 }
 

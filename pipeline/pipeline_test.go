@@ -560,3 +560,29 @@ func TestFetchFeedConcurrentNoIndex(t *testing.T) {
 		t.Error("FetchFeed built the dedupe index")
 	}
 }
+
+// TestLearnedBeforeLoad: a poll job hands the pipeline its feed's stored
+// model before the pipeline's first FetchFeed has loaded the models; that
+// must not panic, and the load then reads the stored models.
+func TestLearnedBeforeLoad(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	f := newFake()
+	f.items["agency"] = []news.Item{item("agency", "a1", "Harbour board closes eastern pier", harbour, t0)}
+	first := newPipeline(t, db, f, "agency")
+	ctx := context.Background()
+	b, _, err := first.FetchFeed(ctx, first.set, news.FeedState{Name: "agency", URL: "https://agency.example/rss"}, t0)
+	if err != nil || b.Furniture == nil {
+		t.Fatalf("FetchFeed: %v, model %v", err, b.Furniture != nil)
+	}
+	if err := db.Apply(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	fresh := newPipeline(t, db, f, "agency")
+	fresh.Learned(b) // before any load
+	if _, _, err := fresh.FetchFeed(ctx, fresh.set, b.State, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if fresh.furniture("agency") == nil {
+		t.Error("the stored model was not loaded")
+	}
+}

@@ -283,7 +283,9 @@ func (p *Pipeline) FetchFeed(ctx context.Context, s *Settings, st news.FeedState
 }
 
 // Learned takes in the furniture model of a batch FetchFeed made, once it
-// is stored.
+// is stored (or the model a poll job read from the store). Before the
+// pipeline has loaded the stored models (its first FetchFeed, Poll or
+// Place) it does nothing: the load reads them.
 func (p *Pipeline) Learned(b news.Batch) {
 	if b.Furniture == nil {
 		return

@@ -167,7 +167,7 @@ func pgDatabase(t testing.TB) string {
 }
 
 // migrated runs aggregator migrate on the config at path.
-func migrated(t *testing.T, dir, path string) {
+func migrated(t testing.TB, dir, path string) {
 	t.Helper()
 	if code, stderr := runBin(t, dir, os.Stdout, "migrate", "--config", path); code != 0 {
 		t.Fatalf("aggregator migrate: %d\n%s", code, stderr)
@@ -182,7 +182,7 @@ type instance struct {
 
 // startInstances starts n serve processes on the config text, each with a
 // User-Agent of its own ("agg-A", "agg-B", ...) and the extra flags.
-func startInstances(t *testing.T, dir, text string, n int, flags ...string) []*instance {
+func startInstances(t testing.TB, dir, text string, n int, flags ...string) []*instance {
 	t.Helper()
 	out := make([]*instance, n)
 	for i := range n {
@@ -192,7 +192,7 @@ func startInstances(t *testing.T, dir, text string, n int, flags ...string) []*i
 }
 
 // startInstance starts one serve process named name (its User-Agent).
-func startInstance(t *testing.T, dir, text, name string, flags ...string) *instance {
+func startInstance(t testing.TB, dir, text, name string, flags ...string) *instance {
 	t.Helper()
 	path := filepath.Join(dir, name+".yaml")
 	writeFile(t, path, strings.Replace(text, "fetch:\n", "fetch:\n  user_agent: "+name+"\n", 1))
@@ -200,7 +200,7 @@ func startInstance(t *testing.T, dir, text, name string, flags ...string) *insta
 }
 
 // id returns the instance's id, from its log.
-func (in *instance) id(t *testing.T) string {
+func (in *instance) id(t testing.TB) string {
 	t.Helper()
 	i := in.logs.wait(t, 0, "the instance id", contains("distributed mode"))
 	m := regexp.MustCompile(`instance=(\S+)`).FindStringSubmatch(in.logs.all()[i])
@@ -249,7 +249,7 @@ func pidOf(id string) int {
 }
 
 // openPG opens the database of a cluster test.
-func openPG(t *testing.T, dsn string) *postgres.DB {
+func openPG(t testing.TB, dsn string) *postgres.DB {
 	t.Helper()
 	db, err := postgres.Open(context.Background(), dsn)
 	if err != nil {

@@ -233,7 +233,7 @@ func (r *clusterRun) count(t *testing.T, sql string, args ...any) int {
 	return n
 }
 
-func (in *instance) metrics(t *testing.T) string {
+func (in *instance) metrics(t testing.TB) string {
 	t.Helper()
 	resp, err := http.Get(in.base + "/metrics")
 	if err != nil {

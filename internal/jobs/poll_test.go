@@ -132,3 +132,37 @@ func TestRequeuedWhileFetching(t *testing.T) {
 		t.Errorf("the refused attempt stored %d items", n)
 	}
 }
+
+// TestFreshInstanceSteadyPoll: an instance started after the first poll
+// (a new process: its pipeline has loaded nothing) polls feeds whose
+// models are stored, one of them changed: its polls commit.
+func TestFreshInstanceSteadyPoll(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	fs := newFeedServer(t)
+	feeds := fs.generated(3, 4)
+	ev := newEvents()
+	a := newCluster(t, db, "a", settingsFor(feeds), ev)
+	if err := a.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ev.waitFor(t, "3 polls committed", func() bool { return ev.count(Committed) == 3 })
+	if err := a.Stop(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if n := query[int](t, db, "SELECT count(*) FROM feed_models"); n != 3 {
+		t.Fatalf("%d models stored, want 3", n)
+	}
+	fs.mu.Lock()
+	fs.bodies["/f/1.xml"] = fs.bodies["/f/2.xml"] // feed 1 now carries other items
+	fs.mu.Unlock()
+	evB := newEvents()
+	start(t, newCluster(t, db, "b", settingsFor(feeds), evB))
+	if _, err := db.Pool().Exec(ctx, "UPDATE river_job SET state = 'available', scheduled_at = now() WHERE kind = 'poll' AND state = 'scheduled'"); err != nil {
+		t.Fatal(err)
+	}
+	evB.waitFor(t, "3 polls committed by b", func() bool { return evB.count(Committed) == 3 })
+	if n := query[int](t, db, "SELECT count(*) FROM river_job WHERE kind = 'poll' AND state = 'discarded' OR errors IS NOT NULL"); n != 0 {
+		t.Errorf("%d poll jobs failed", n)
+	}
+}
