@@ -54,7 +54,7 @@ func BenchmarkScaleOut(b *testing.B) {
 	insts := startInstances(b, dir, text, 3)
 	bs.settle(b, insts)
 	b.Logf("first poll of %d feeds (%d items) by 3 instances: %v", n, n*5, time.Since(start).Round(time.Second))
-	bs.served = bs.feedsOf(b, insts[0])
+	bs.feeds = bs.feedsOf(b, insts[0])
 	stopAll(b, insts)
 	for _, k := range []int{1, 2, 3} {
 		b.Run(fmt.Sprintf("instances=%d", k), func(b *testing.B) {
@@ -71,7 +71,7 @@ func BenchmarkScaleOut(b *testing.B) {
 			b.ReportMetric(float64(sum.rows)/per, "rows/cycle")
 			b.ReportMetric(float64(sum.wal)/per/(1<<20), "wal-MB/cycle")
 			b.ReportMetric(0, "ns/op")
-			if got := bs.feedsOf(b, insts[len(insts)-1]); got != bs.served {
+			if got := bs.feedsOf(b, insts[len(insts)-1]); got != bs.feeds {
 				b.Error("the feeds served changed in the steady state")
 			}
 			stopAll(b, insts)
@@ -86,7 +86,7 @@ type benchState struct {
 	w          *wireFeeds
 	n          int
 	postmaster string
-	served     string // /feed.json after the first poll
+	feeds      string // /feed.json after the first poll
 }
 
 // cycleCost is what one cycle cost.
@@ -167,7 +167,7 @@ func (bs *benchState) settle(b *testing.B, insts []*instance) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if next == bs.n && inFlight == 0 && inbox == 0 {
+		if next == bs.n && inFlight == 0 && inbox == 0 && bs.served(b, insts) {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -177,11 +177,28 @@ func (bs *benchState) settle(b *testing.B, insts []*instance) {
 	}
 }
 
+// served reports whether every instance serves the database's stories
+// version.
+func (bs *benchState) served(b *testing.B, insts []*instance) bool {
+	v, err := bs.db.StoriesVersion(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, in := range insts {
+		if p, ok := metricValue(in.metrics(b), "aggregator_stories_version_published", nil); !ok || int64(p) != v {
+			return false
+		}
+	}
+	return true
+}
+
 // flushStats waits until the server's statistics include what the
 // instances' sessions did: a session flushes its counters when idle, at
-// most once a second (PostgreSQL 15), so 2.5 s later they are in.
+// most once a second, and 10 s after its last flush when it has been
+// flushed less than a second before (PostgreSQL 15, PGSTAT_IDLE_INTERVAL):
+// 11 s after the cycle they are in.
 func (bs *benchState) flushStats(b *testing.B) {
-	time.Sleep(2500 * time.Millisecond) // the statistics have no event to wait for
+	time.Sleep(11 * time.Second) // the statistics have no event to wait for
 }
 
 // written returns the rows the database's sessions inserted, updated and
