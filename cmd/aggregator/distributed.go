@@ -28,7 +28,8 @@ type distributed struct {
 	id      string
 	cluster *jobs.Cluster
 	cache   atomic.Pointer[jobSettings]
-	stop    []func() // stops the goroutines start began, in order
+	stop    []func()  // stops the goroutines start began, in order
+	render  time.Time // when the last render ended; the runner's goroutine only
 }
 
 // jobSettings are the jobs' settings made from one current.
@@ -153,10 +154,25 @@ func (x *distributed) poll(ctx context.Context, cur *current, feeds []string, pu
 			x.d.app.log.Info("queued polls of feeds that had none", "feeds", n)
 		}
 	}
+	// While polls commit, the version moves with each: render at most every
+	// minRender (the runner merges the requests made meanwhile).
+	if wait := minRender - time.Since(x.render); wait > 0 {
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
 	if x.d.publish(context.WithoutCancel(ctx), cur) {
 		x.d.ready.Store(true)
 	}
+	x.render = time.Now()
 }
+
+// minRender is the least time between two renders of an instance: each
+// reads the newest stories from the database (1.9-2.7 s at 10,000 feeds,
+// docs/performance.md), and every committed poll with new items moves the
+// stories version.
+const minRender = 2 * time.Second
 
 // listen hears the stories version: the placer may have work, and the
 // output is rendered again when the version is not the one published. It

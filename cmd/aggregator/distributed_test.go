@@ -124,8 +124,17 @@ func TestDistributedServe(t *testing.T) {
 	}
 	b := startInstance(t, dir, text, "agg-B")
 	for _, in := range []*instance{a, b} {
-		if code, body := httpGet(t, in.base+"/readyz"); code != http.StatusOK {
-			t.Errorf("%s /readyz: %d %s", in.name, code, body)
+		in.notes.wait(t, 0, "READY=1", hasState("READY=1"))
+		// Ready once it has rendered, which follows READY at once.
+		for deadline := time.Now().Add(waitTimeout); ; {
+			code, body := httpGet(t, in.base+"/readyz")
+			if code == http.StatusOK {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s /readyz: %d %s", in.name, code, body)
+			}
+			time.Sleep(20 * time.Millisecond) // polling /readyz, which has no event
 		}
 		m := in.metrics(t)
 		for _, name := range []string{"aggregator_poll_jobs_total", "aggregator_placer_lease_held", "aggregator_inbox_items", "aggregator_inbox_oldest_age_seconds", "aggregator_stories_version_published"} {

@@ -157,8 +157,8 @@ func (bs *benchState) settle(b *testing.B, insts []*instance) {
 	deadline := time.Now().Add(30 * time.Minute)
 	for {
 		var next, inFlight int
-		err := bs.db.Pool().QueryRow(ctx, `SELECT count(*) FILTER (WHERE state = 'scheduled' AND scheduled_at > now()),
-			count(*) FILTER (WHERE state IN ('available', 'pending', 'running', 'retryable') OR (state = 'scheduled' AND scheduled_at <= now()))
+		err := bs.db.Pool().QueryRow(ctx, `SELECT count(*) FILTER (WHERE state IN ('scheduled', 'available') AND scheduled_at > now()),
+			count(*) FILTER (WHERE state IN ('pending', 'running', 'retryable') OR (state IN ('available', 'scheduled') AND scheduled_at <= now()))
 			FROM river_job WHERE kind = 'poll'`).Scan(&next, &inFlight)
 		if err != nil {
 			b.Fatal(err)

@@ -150,7 +150,7 @@ func (w *wireFeeds) config(store, extra string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "schedule: \"@every 1h\"\nstore: %q\nlog:\n  level: info\n", store)
 	b.WriteString("fetch:\n  per_host: 16\n  concurrency: 16\n  host_delay: 0s\n")
-	b.WriteString("output:\n  title: Wire merged\n  link: https://merged.example/\n  listen: 127.0.0.1:0\n")
+	b.WriteString("output:\n  title: Wire merged\n  link: https://merged.example/\n  max_items: 200\n  listen: 127.0.0.1:0\n")
 	b.WriteString(extra)
 	b.WriteString("feeds:\n")
 	for i := range w.bodies {

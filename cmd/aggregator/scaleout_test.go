@@ -255,9 +255,9 @@ func (r *clusterRun) settle(t *testing.T, insts []*instance) {
 	ctx := context.Background()
 	deadline := time.Now().Add(settleTimeout)
 	for {
-		next := r.count(t, "SELECT count(*) FROM river_job WHERE kind = 'poll' AND state = 'scheduled' AND scheduled_at > now()")
+		next := r.count(t, "SELECT count(*) FROM river_job WHERE kind = 'poll' AND state IN ('scheduled', 'available') AND scheduled_at > now()")
 		inFlight := r.count(t, `SELECT count(*) FROM river_job WHERE kind = 'poll'
-			AND (state IN ('available', 'pending', 'running', 'retryable') OR (state = 'scheduled' AND scheduled_at <= now()))`)
+			AND (state IN ('pending', 'running', 'retryable') OR (state IN ('available', 'scheduled') AND scheduled_at <= now()))`)
 		inbox, _, err := r.db.InboxLag(ctx)
 		if err != nil {
 			t.Fatal(err)

@@ -17,9 +17,9 @@ const (
 )
 
 // liveStates are the states of a job that will still run (or runs): a
-// poll job is unique among them. Completed is left out (river.md: a
-// completed job would block the re-queuing of its (feed, due) for the
-// retention period), and so are cancelled and discarded.
+// poll job is unique among them. Completed is left out (a completed job,
+// kept for the retention period, would block the re-queuing of its (feed,
+// due)), and so are cancelled and discarded.
 var liveStates = []rivertype.JobState{
 	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
 	rivertype.JobStateRunning, rivertype.JobStateScheduled,

@@ -110,7 +110,7 @@ func New(cfg Config) (*Cluster, error) {
 		&river.PeriodicJobOpts{ID: KindRequeue, RunOnStart: true})
 	client, err := river.NewClient(riverpgxv5.New(cfg.DB.Pool()), &river.Config{
 		ID:                   cfg.ID,
-		Logger:               cfg.Log.With("component", "river"),
+		Logger:               slog.New(quieter{cfg.Log.Handler()}).With("component", "river"),
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(1, cfg.Workers)}},
 		Workers:              workers,
 		PeriodicJobs:         []*river.PeriodicJob{requeue},
@@ -180,4 +180,28 @@ func (c *Cluster) Wake() { c.placer.wake() }
 // Requeue runs a re-queuing pass now (after a reload added feeds).
 func (c *Cluster) Requeue(ctx context.Context) (int, error) {
 	return requeue(ctx, c, c.cfg.Settings(), time.Now())
+}
+
+// quieter hands River's records to h with info demoted to debug: River
+// logs its routine work at info (each producer's job counts every few
+// seconds, each maintenance pass).
+type quieter struct{ h slog.Handler }
+
+func (q quieter) Enabled(ctx context.Context, l slog.Level) bool {
+	return q.h.Enabled(ctx, demote(l))
+}
+
+func (q quieter) Handle(ctx context.Context, r slog.Record) error {
+	r.Level = demote(r.Level)
+	return q.h.Handle(ctx, r)
+}
+
+func (q quieter) WithAttrs(as []slog.Attr) slog.Handler { return quieter{q.h.WithAttrs(as)} }
+func (q quieter) WithGroup(name string) slog.Handler    { return quieter{q.h.WithGroup(name)} }
+
+func demote(l slog.Level) slog.Level {
+	if l == slog.LevelInfo {
+		return slog.LevelDebug
+	}
+	return l
 }

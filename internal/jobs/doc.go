@@ -1,8 +1,8 @@
 // Package jobs runs the polls of several aggregator instances sharing one
 // PostgreSQL store (store/postgres), with River (github.com/riverqueue/river)
 // distributing them, and the one placer they elect. docs/scale-out.md
-// describes the design and its failure semantics; /work/notes/river.md of
-// the project's notes the River behaviours it relies on.
+// describes the design and its failure semantics; the spike tests in
+// internal/pgtest/river_*_test.go pin the River behaviours it relies on.
 //
 // Each due (feed, due time) is one River job (PollArgs), unique by its
 // arguments while it is live, so it is queued once; any instance runs it:

@@ -156,11 +156,12 @@ func (t *termState) holdMax() time.Duration {
 }
 
 // duePollsInFlightSQL counts the poll jobs due now that have not ended:
-// running, waiting to run, waiting to be retried, or scheduled for a time
-// that has come (River's scheduler makes them available every 5 s).
+// running, waiting to be retried, or waiting to run at a time that has
+// come (River's scheduler makes scheduled jobs available every 5 s, up to
+// 5 s early).
 const duePollsInFlightSQL = `SELECT count(*) FROM river_job WHERE kind = 'poll'
-	AND (state IN ('available', 'pending', 'running', 'retryable')
-		OR (state = 'scheduled' AND scheduled_at <= now()))`
+	AND (state IN ('pending', 'running', 'retryable')
+		OR (state IN ('available', 'scheduled') AND scheduled_at <= now()))`
 
 func duePollsInFlight(ctx context.Context, c *Cluster) (int, error) {
 	var n int

@@ -26,11 +26,17 @@ type pollWorker struct {
 	c *Cluster
 }
 
-// NextRetry retries a failed poll soon (the store failed, or the job ran
-// out of time): after 10 s, 20 s, ... a minute at most, instead of River's
-// attempt⁴ seconds.
+// NextRetry retries a poll taken from a lost instance at once: River's
+// rescuer asks for a job that has run for RescueAfter (it passes the job
+// as it was, without the rescue's error). A failed poll (the store failed,
+// or the job ran out of time) is retried soon: after 10 s, 20 s, ... a
+// minute at most, instead of River's attempt⁴ seconds.
 func (w *pollWorker) NextRetry(job *river.Job[PollArgs]) time.Time {
-	return time.Now().Add(min(time.Duration(job.Attempt)*10*time.Second, time.Minute))
+	now := time.Now()
+	if job.AttemptedAt != nil && now.Sub(*job.AttemptedAt) >= w.c.cfg.RescueAfter {
+		return now
+	}
+	return now.Add(min(time.Duration(job.Attempt)*10*time.Second, time.Minute))
 }
 
 // Work polls the job's feed once and commits it with the fence (see the
@@ -106,7 +112,7 @@ func (w *pollWorker) commit(ctx context.Context, job *river.Job[PollArgs], gen i
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	// River's attempt counter is raised by every fetch of the job under
-	// this row lock: a different number is a newer attempt (river.md).
+	// this row lock: a different number is a newer attempt.
 	var attempt int
 	if err := tx.QueryRow(ctx, "SELECT attempt FROM river_job WHERE id = $1 FOR UPDATE", job.ID).Scan(&attempt); err != nil {
 		return fmt.Errorf("lock the job: %w", err)

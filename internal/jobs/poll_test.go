@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/wirestory/aggregator/news"
 	"github.com/wirestory/aggregator/store/postgres"
@@ -164,5 +166,24 @@ func TestFreshInstanceSteadyPoll(t *testing.T) {
 	evB.waitFor(t, "3 polls committed by b", func() bool { return evB.count(Committed) == 3 })
 	if n := query[int](t, db, "SELECT count(*) FROM river_job WHERE kind = 'poll' AND state = 'discarded' OR errors IS NOT NULL"); n != 0 {
 		t.Errorf("%d poll jobs failed", n)
+	}
+}
+
+// TestNextRetry: a job River's rescuer took from a lost instance (it has
+// run for the rescue time) is retried at once; a failed one soon.
+func TestNextRetry(t *testing.T) {
+	w := &pollWorker{c: &Cluster{cfg: Config{RescueAfter: time.Hour}}}
+	long, recent := time.Now().Add(-2*time.Hour), time.Now().Add(-time.Second)
+	job := func(attempted time.Time, attempt int) *river.Job[PollArgs] {
+		return &river.Job[PollArgs]{JobRow: &rivertype.JobRow{AttemptedAt: &attempted, Attempt: attempt}}
+	}
+	if d := time.Until(w.NextRetry(job(long, 1))); d > time.Second {
+		t.Errorf("a rescued job retries in %v, want at once", d)
+	}
+	if d := time.Until(w.NextRetry(job(recent, 2))); d < 19*time.Second || d > 20*time.Second {
+		t.Errorf("a failed second attempt retries in %v, want 20 s", d)
+	}
+	if d := time.Until(w.NextRetry(job(recent, 9))); d > time.Minute {
+		t.Errorf("a failed ninth attempt retries in %v, want a minute at most", d)
 	}
 }

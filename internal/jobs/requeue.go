@@ -45,7 +45,7 @@ const liveFeedsSQL = `SELECT DISTINCT args->>'feed' FROM river_job
 // at its first due time, and sets the feed's due time to it; it returns
 // how many it queued. It reads the live jobs once, without writing, when
 // every feed has one: a duplicate insert would lock and rewrite the live
-// job's row (river.md). Passes, on any instance, take turns.
+// job's row. Passes, on any instance, take turns.
 func requeue(ctx context.Context, c *Cluster, s *Settings, now time.Time) (int, error) {
 	queued := 0
 	err := pgx.BeginFunc(ctx, c.cfg.DB.Pool(), func(tx pgx.Tx) error {
