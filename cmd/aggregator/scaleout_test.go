@@ -30,7 +30,9 @@ import (
 //
 // The short settings (cluster keys of the config): jobs time out after
 // 10 s and are presumed lost after 10 s (River's rescuer then takes them
-// within its 30 s period), the placer's lease lasts 2 s.
+// within its 30 s period), the placer's lease lasts 2 s, except in the run
+// that kills the placer, which checks the failover time with the default
+// lease (10 s).
 const (
 	scaleFeeds = 1000
 	scaleItems = 6
@@ -99,10 +101,11 @@ type clusterRun struct {
 	dir   string
 }
 
-// startRun migrates a new database and starts three instances on it.
-func startRun(t *testing.T, bodies [][]byte, hold string, flags ...string) *clusterRun {
+// startRun migrates a new database and starts three instances on it with
+// the cluster keys cluster; hold names the client whose fetches wait.
+func startRun(t *testing.T, bodies [][]byte, cluster, hold string, flags ...string) *clusterRun {
 	r := &clusterRun{feeds: newWireFeeds(t, bodies, 0), dsn: pgDatabase(t), dir: t.TempDir()}
-	text := r.feeds.config(r.dsn, scaleCluster)
+	text := r.feeds.config(r.dsn, cluster)
 	writeFile(t, filepath.Join(r.dir, "config.yaml"), text)
 	migrated(t, r.dir, "config.yaml")
 	r.db = openPG(t, r.dsn)
@@ -116,7 +119,7 @@ func startRun(t *testing.T, bodies [][]byte, hold string, flags ...string) *clus
 // runKilled: one instance is killed with SIGKILL while it holds running
 // poll jobs (its fetches wait at the feed server).
 func runKilled(t *testing.T, bodies [][]byte, ref map[string]string) {
-	r := startRun(t, bodies, "agg-B")
+	r := startRun(t, bodies, scaleCluster, "agg-B")
 	victim := r.insts[1]
 	id := victim.id(t)
 	r.feeds.waitHeld(t, 8)
@@ -135,10 +138,11 @@ func runKilled(t *testing.T, bodies [][]byte, ref map[string]string) {
 
 // runPlacerKilled: the instance placing the inbox is killed with SIGKILL
 // while it places (at its first placement's first item); another takes
-// the lease over within 15 s, rebuilds the window from the store and
-// places the rest.
+// the lease over within 15 s (with the default placer_lease, 10 s),
+// rebuilds the window from the store and places the rest.
 func runPlacerKilled(t *testing.T, bodies [][]byte, ref map[string]string) {
-	r := startRun(t, bodies, "", "--log-level", "debug")
+	defaultLease := strings.Replace(scaleCluster, "  placer_lease: 2s\n", "", 1)
+	r := startRun(t, bodies, defaultLease, "", "--log-level", "debug")
 	stop := make(chan struct{})
 	defer close(stop)
 	placing := make(chan *instance, len(r.insts))
@@ -192,7 +196,7 @@ func runPlacerKilled(t *testing.T, bodies [][]byte, ref map[string]string) {
 // feeds; then it wakes (SIGCONT) and its stale attempts must commit
 // nothing. It goes on as a healthy instance.
 func runZombie(t *testing.T, bodies [][]byte, ref map[string]string) {
-	r := startRun(t, bodies, "agg-C")
+	r := startRun(t, bodies, scaleCluster, "agg-C")
 	zombie := r.insts[2]
 	id := zombie.id(t)
 	r.feeds.waitHeld(t, 8)
