@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wirestory/aggregator/config"
+	"github.com/wirestory/aggregator/internal/pgtest"
 	"github.com/wirestory/aggregator/store/postgres"
 )
 
@@ -227,4 +229,82 @@ func TestPoolOptions(t *testing.T) {
 			t.Errorf("%+v %+v: workers %d, options %+v; want %d workers, idle %v", tt.cluster, tt.fetch, workersOf(cfg), o, tt.workers, tt.idle)
 		}
 	}
+}
+
+// TestDistributedPostgresCrash: two instances go on after PostgreSQL
+// crashes and starts again: they serve what they rendered meanwhile, and
+// afterwards poll, place and render again (new items of a changed feed
+// reach both), ready again, without a restart of their own.
+func TestDistributedPostgresCrash(t *testing.T) {
+	binary(t)
+	c := pgtest.NewCluster(t, pgtest.Options{SyncCommit: true})
+	if err := c.CreateDatabase(context.Background(), "crash", ""); err != nil {
+		t.Fatal(err)
+	}
+	dsn := c.DSN("crash")
+	dir := t.TempDir()
+	bodies := wireBodies(21, 3)
+	w := newWireFeeds(t, bodies[:20], 0)
+	text := w.config(dsn, "cluster:\n  placer_lease: 2s\n  job_timeout: 10s\n  rescue_after: 10s\n")
+	writeFile(t, filepath.Join(dir, "c.yaml"), text)
+	migrated(t, dir, "c.yaml")
+	insts := startInstances(t, dir, text, 2)
+	db := openPG(t, dsn)
+	r := &clusterRun{feeds: w, dsn: dsn, db: db, insts: insts, dir: dir}
+	r.settleN(t, insts, 20)
+	before := httpBody(t, insts[0].base+"/feed.json")
+	if err := c.Crash(); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range insts {
+		if got := httpBody(t, in.base+"/feed.json"); got != before {
+			t.Errorf("%s stopped serving what it rendered while the database was down", in.name)
+		}
+	}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.mu.Lock()
+	w.bodies[0], w.etags[0] = bodies[20], `"f0-new"`
+	w.mu.Unlock()
+	conn := openPG(t, dsn) // a new pool: the first's connections fail once after the crash
+	if _, err := conn.Pool().Exec(context.Background(), "UPDATE river_job SET state = 'available', scheduled_at = now() WHERE kind = 'poll' AND state = 'scheduled'"); err != nil {
+		t.Fatal(err)
+	}
+	r.db = conn
+	r.settleN(t, insts, 20)
+	if n := r.count(t, `SELECT count(*) FROM river_job WHERE kind = 'poll' AND metadata->'output'->>'committed' = 'true'`); n != 40 {
+		t.Errorf("%d polls committed, want 40 (two rounds of 20)", n)
+	}
+	title := firstTitle(t, bodies[20])
+	for _, in := range insts {
+		if code, body := httpGet(t, in.base+"/readyz"); code != http.StatusOK {
+			t.Errorf("%s /readyz after the crash: %d %s", in.name, code, body)
+		}
+		if !strings.Contains(httpBody(t, in.base+"/feed.json"), title) {
+			t.Errorf("%s does not serve the new item %q", in.name, title)
+		}
+		if in.cmd.ProcessState != nil {
+			t.Errorf("%s exited", in.name)
+		}
+	}
+}
+
+func httpBody(t *testing.T, u string) string {
+	t.Helper()
+	_, body := httpGet(t, u)
+	return body
+}
+
+// firstTitle returns the first item title of an RSS document.
+func firstTitle(t *testing.T, doc []byte) string {
+	t.Helper()
+	s := string(doc)
+	i := strings.Index(s, "<item>")
+	if i < 0 {
+		t.Fatal("no item in the feed")
+	}
+	s = s[i:]
+	start, end := strings.Index(s, "<title>"), strings.Index(s, "</title>")
+	return html.UnescapeString(s[start+len("<title>") : end])
 }

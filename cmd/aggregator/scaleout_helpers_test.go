@@ -26,11 +26,11 @@ import (
 // fixed latency (a remote server's).
 type wireFeeds struct {
 	*httptest.Server
-	bodies  [][]byte
-	etags   []string
 	latency time.Duration
 
 	mu      sync.Mutex
+	bodies  [][]byte // by feed; a test may replace one
+	etags   []string
 	hits    map[string]map[string]int // path → client → requests
 	held    string                    // the client whose requests wait at the gate
 	gate    chan struct{}
@@ -71,6 +71,7 @@ func (w *wireFeeds) serve(rw http.ResponseWriter, r *http.Request) {
 	}
 	client := r.Header.Get("User-Agent")
 	w.mu.Lock()
+	body, etag := w.bodies[i], w.etags[i]
 	if w.hits[r.URL.Path] == nil {
 		w.hits[r.URL.Path] = map[string]int{}
 	}
@@ -91,13 +92,13 @@ func (w *wireFeeds) serve(rw http.ResponseWriter, r *http.Request) {
 	if w.latency > 0 {
 		time.Sleep(w.latency) // a remote server's answer time, part of what is measured
 	}
-	rw.Header().Set("ETag", w.etags[i])
-	if r.Header.Get("If-None-Match") == w.etags[i] {
+	rw.Header().Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
 		rw.WriteHeader(http.StatusNotModified)
 		return
 	}
 	rw.Header().Set("Content-Type", "application/rss+xml")
-	_, _ = rw.Write(w.bodies[i])
+	_, _ = rw.Write(body)
 }
 
 // hold makes the requests of client wait until release.

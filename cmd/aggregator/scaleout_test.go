@@ -256,6 +256,12 @@ func (in *instance) metrics(t testing.TB) string {
 // serves the stories version of the database.
 func (r *clusterRun) settle(t *testing.T, insts []*instance) {
 	t.Helper()
+	r.settleN(t, insts, scaleFeeds)
+}
+
+// settleN is settle for a run of feeds feeds.
+func (r *clusterRun) settleN(t *testing.T, insts []*instance, feeds int) {
+	t.Helper()
 	ctx := context.Background()
 	deadline := time.Now().Add(settleTimeout)
 	for {
@@ -276,7 +282,7 @@ func (r *clusterRun) settle(t *testing.T, insts []*instance) {
 				served++
 			}
 		}
-		if next == scaleFeeds && inFlight == 0 && inbox == 0 && served == len(insts) {
+		if next == feeds && inFlight == 0 && inbox == 0 && served == len(insts) {
 			return
 		}
 		if time.Now().After(deadline) {
