@@ -7,6 +7,7 @@
 package config
 
 import (
+	"strings"
 	"time"
 
 	"github.com/wirestory/aggregator/news"
@@ -18,7 +19,9 @@ type Config struct {
 	// Schedule is a robfig/cron/v3 expression: 5 fields, an optional
 	// leading seconds field, descriptors such as @every 10m, and CRON_TZ=.
 	Schedule string `yaml:"schedule"`
-	// Store is the path of the SQLite database.
+	// Store is the path of the SQLite database, or a postgres:// (or
+	// postgresql://) URL selecting PostgreSQL, which several instances
+	// can share (docs/scale-out.md). IsPostgres tells them apart.
 	Store string `yaml:"store"`
 	// Retention is how long items no longer carried by their feed are
 	// kept; 0 keeps them for ever.
@@ -27,7 +30,34 @@ type Config struct {
 	Fetch     Fetch         `yaml:"fetch"`
 	Dedupe    Dedupe        `yaml:"dedupe"`
 	Output    Output        `yaml:"output"`
-	Feeds     []Feed        `yaml:"feeds"`
+	// Cluster tunes the instances sharing a PostgreSQL store; SQLite
+	// ignores it.
+	Cluster Cluster `yaml:"cluster"`
+	Feeds   []Feed  `yaml:"feeds"`
+}
+
+// Cluster tunes several instances sharing a PostgreSQL store: the poll
+// jobs River distributes and the placer's lease (docs/scale-out.md).
+type Cluster struct {
+	// Workers is how many poll jobs one instance runs at once; 0 means
+	// fetch.concurrency.
+	Workers int `yaml:"workers"`
+	// JobTimeout bounds one poll job: fetch, analysis and commit.
+	JobTimeout time.Duration `yaml:"job_timeout"`
+	// RescueAfter is how long a poll job may run before River's leader
+	// presumes its instance lost and has another run it; at least
+	// JobTimeout.
+	RescueAfter time.Duration `yaml:"rescue_after"`
+	// PlacerLease is how long the placer's lease lasts unrenewed: when
+	// the placing instance dies, another takes over within about this.
+	PlacerLease time.Duration `yaml:"placer_lease"`
+}
+
+// IsPostgres reports whether a store setting names a PostgreSQL database
+// (a postgres:// or postgresql:// URL) rather than a SQLite file.
+func IsPostgres(store string) bool {
+	lower := strings.ToLower(store)
+	return strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://")
 }
 
 // Log configures logging.
@@ -104,6 +134,10 @@ const (
 	DefaultListen   = "127.0.0.1:8080"
 	DefaultWindow   = 72 * time.Hour
 	DefaultMaxItems = 200
+
+	DefaultJobTimeout  = time.Minute
+	DefaultRescueAfter = 5 * time.Minute
+	DefaultPlacerLease = 10 * time.Second
 )
 
 func (c *Config) setDefaults() {
@@ -130,5 +164,14 @@ func (c *Config) setDefaults() {
 	}
 	if c.Log.Format == "" {
 		c.Log.Format = "text"
+	}
+	if c.Cluster.JobTimeout == 0 {
+		c.Cluster.JobTimeout = DefaultJobTimeout
+	}
+	if c.Cluster.RescueAfter == 0 {
+		c.Cluster.RescueAfter = max(DefaultRescueAfter, c.Cluster.JobTimeout)
+	}
+	if c.Cluster.PlacerLease == 0 {
+		c.Cluster.PlacerLease = DefaultPlacerLease
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
@@ -42,8 +43,35 @@ func (c *Config) validate(file string, doc *yaml.Node) Errors {
 		v.fail("dedupe.window", "must not be negative")
 	}
 	c.validateOutput(v)
+	c.validateStore(v)
 	c.validateFeeds(v)
 	return v.errs
+}
+
+// validateStore checks a PostgreSQL store's URL and the cluster keys. The
+// URL is never quoted: it may hold a password.
+func (c *Config) validateStore(v *validator) {
+	if IsPostgres(c.Store) {
+		if _, err := url.Parse(c.Store); err != nil {
+			v.fail("store", "not a valid postgres:// URL (the value is not shown: it may hold a password)")
+		}
+	}
+	cl := c.Cluster
+	if cl.Workers < 0 || cl.Workers > 10000 {
+		v.fail("cluster.workers", "must be between 0 (fetch.concurrency) and 10000, not %d", cl.Workers)
+	}
+	durations := []struct {
+		key string
+		d   time.Duration
+	}{{"cluster.job_timeout", cl.JobTimeout}, {"cluster.rescue_after", cl.RescueAfter}, {"cluster.placer_lease", cl.PlacerLease}}
+	for _, kd := range durations {
+		if kd.d < time.Second {
+			v.fail(kd.key, "must be at least 1s, not %s", kd.d)
+		}
+	}
+	if cl.RescueAfter < cl.JobTimeout {
+		v.fail("cluster.rescue_after", "must be at least cluster.job_timeout (%s), not %s", cl.JobTimeout, cl.RescueAfter)
+	}
 }
 
 // checkCron fails key when expr is not a cron expression the daemon can

@@ -125,14 +125,8 @@ func New(st Store, log *slog.Logger) *Pipeline {
 // ready builds the index for s when it has none or was built for other
 // settings, and loads the furniture models once.
 func (p *Pipeline) ready(ctx context.Context, s *Settings, now time.Time) error {
-	if p.furn == nil {
-		models, err := loadFurniture(ctx, p.store)
-		if err != nil {
-			return err
-		}
-		p.furnMu.Lock()
-		p.furn = models
-		p.furnMu.Unlock()
+	if err := p.readyFurniture(ctx); err != nil {
+		return err
 	}
 	if p.index != nil && p.indexFor.window == s.Window && p.indexFor.opts == s.Dedupe {
 		return nil
@@ -158,6 +152,27 @@ func (p *Pipeline) ready(ctx context.Context, s *Settings, now time.Time) error 
 	}
 	p.index = ix
 	p.indexFor.window, p.indexFor.opts = s.Window, s.Dedupe
+	return nil
+}
+
+// readyFurniture loads the furniture models the first time it is called.
+// It is safe for concurrent use (FetchFeed calls it from several jobs).
+func (p *Pipeline) readyFurniture(ctx context.Context) error {
+	p.furnMu.Lock()
+	loaded := p.furn != nil
+	p.furnMu.Unlock()
+	if loaded {
+		return nil
+	}
+	models, err := loadFurniture(ctx, p.store)
+	if err != nil {
+		return err
+	}
+	p.furnMu.Lock()
+	defer p.furnMu.Unlock()
+	if p.furn == nil {
+		p.furn = models
+	}
 	return nil
 }
 
@@ -189,6 +204,9 @@ func (p *Pipeline) furniture(feed string) *dedupe.Furniture {
 func (p *Pipeline) setFurniture(feed string, f *dedupe.Furniture) {
 	p.furnMu.Lock()
 	defer p.furnMu.Unlock()
+	if p.furn == nil {
+		return // not loaded yet: the load reads the stored models, this one included
+	}
 	p.furn[feed] = f
 }
 

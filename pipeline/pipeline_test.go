@@ -532,3 +532,57 @@ func TestFetchFeedThenPlace(t *testing.T) {
 		t.Fatalf("after placing: %v, report %+v", shape(ss), rep.Feeds)
 	}
 }
+
+// TestFetchFeedConcurrentNoIndex: poll jobs call FetchFeed on one
+// pipeline at once, from its first call on; they need the furniture
+// models, not the dedupe index (the placer's), which FetchFeed must not
+// build (a fetching instance would hold the whole window for nothing).
+// Under -race, the first calls racing to load the models fail too.
+func TestFetchFeedConcurrentNoIndex(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	f := newFake()
+	feeds := []string{"a", "b", "c", "d"}
+	for _, feed := range feeds {
+		f.items[feed] = []news.Item{item(feed, feed+"1", "Harbour board closes eastern pier", harbour, t0)}
+	}
+	p := newPipeline(t, db, f, feeds...)
+	var wg sync.WaitGroup
+	for _, feed := range feeds {
+		wg.Go(func() {
+			_, fr, err := p.FetchFeed(context.Background(), p.set, news.FeedState{Name: feed, URL: "https://" + feed + ".example/rss"}, t0)
+			if err != nil || fr.Status != StatusOK {
+				t.Errorf("FetchFeed(%s) = %+v, %v", feed, fr, err)
+			}
+		})
+	}
+	wg.Wait()
+	if p.index != nil {
+		t.Error("FetchFeed built the dedupe index")
+	}
+}
+
+// TestLearnedBeforeLoad: a poll job hands the pipeline its feed's stored
+// model before the pipeline's first FetchFeed has loaded the models; that
+// must not panic, and the load then reads the stored models.
+func TestLearnedBeforeLoad(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	f := newFake()
+	f.items["agency"] = []news.Item{item("agency", "a1", "Harbour board closes eastern pier", harbour, t0)}
+	first := newPipeline(t, db, f, "agency")
+	ctx := context.Background()
+	b, _, err := first.FetchFeed(ctx, first.set, news.FeedState{Name: "agency", URL: "https://agency.example/rss"}, t0)
+	if err != nil || b.Furniture == nil {
+		t.Fatalf("FetchFeed: %v, model %v", err, b.Furniture != nil)
+	}
+	if err := db.Apply(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	fresh := newPipeline(t, db, f, "agency")
+	fresh.Learned(b) // before any load
+	if _, _, err := fresh.FetchFeed(ctx, fresh.set, b.State, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if fresh.furniture("agency") == nil {
+		t.Error("the stored model was not loaded")
+	}
+}

@@ -110,7 +110,7 @@ func (p *Pipeline) Poll(ctx context.Context, s *Settings, opts PollOptions) (*Re
 	rep.Feeds = make([]FeedReport, len(s.Feeds))
 	due := make([]int, 0, len(s.Feeds))
 	for i, f := range s.Feeds {
-		st := stateFor(states, f)
+		st := StateFor(states, f)
 		rep.Feeds[i] = FeedReport{Name: f.Name, Status: StatusSkipped, NextPoll: st.NextPoll}
 		if st.Gone || (opts.Feeds != nil && !slices.Contains(opts.Feeds, f.Name)) || (!opts.Force && !fetch.Due(st, now)) {
 			continue
@@ -131,10 +131,12 @@ func (p *Pipeline) Poll(ctx context.Context, s *Settings, opts PollOptions) (*Re
 	return rep, ctx.Err()
 }
 
-// stateFor returns the stored state of f, or a fresh one for a feed never
-// polled. A feed whose configured URL changed starts afresh, unless the
-// stored URL is where the configured one permanently redirects.
-func stateFor(states map[string]news.FeedState, f news.Feed) news.FeedState {
+// StateFor returns the stored state of f (from states, by name), or a
+// fresh one for a feed never polled. A feed whose configured URL changed
+// starts afresh, unless the stored URL is where the configured one
+// permanently redirects. A poll job (which reads one feed's state) calls
+// it as Poll does.
+func StateFor(states map[string]news.FeedState, f news.Feed) news.FeedState {
 	st, ok := states[f.Name]
 	if !ok || (st.ConfigURL != "" && st.ConfigURL != f.URL) {
 		return news.FeedState{Name: f.Name, URL: f.URL, ConfigURL: f.URL}
@@ -192,7 +194,7 @@ type chunkResult struct {
 func (p *Pipeline) fetchChunk(ctx context.Context, s *Settings, states map[string]news.FeedState, chunk []int, now time.Time, rep *Report, progress func(FeedReport)) chunkResult {
 	out := make([]feedBatch, len(chunk))
 	for j, i := range chunk {
-		st := stateFor(states, s.Feeds[i])
+		st := StateFor(states, s.Feeds[i])
 		out[j] = feedBatch{idx: i, batch: news.Batch{State: st, Now: now}}
 		if err := p.contain(st.Name, func() { st = s.Fetcher.Begin(st, now) }); err != nil {
 			// marked by hand, as Begin would for a first failure
@@ -277,7 +279,8 @@ func later(a, b time.Time) time.Time {
 // st is the feed's state, already marked attempted if the caller wants
 // that. Safe to call concurrently, for different feeds.
 func (p *Pipeline) FetchFeed(ctx context.Context, s *Settings, st news.FeedState, now time.Time) (news.Batch, FeedReport, error) {
-	if err := p.ready(ctx, s, now); err != nil {
+	// Only the furniture: the dedupe index is the placer's.
+	if err := p.readyFurniture(ctx); err != nil {
 		return news.Batch{}, FeedReport{}, err
 	}
 	fb := feedBatch{batch: news.Batch{State: st, Now: now}}
@@ -294,7 +297,9 @@ func (p *Pipeline) FetchFeed(ctx context.Context, s *Settings, st news.FeedState
 }
 
 // Learned takes in the furniture model of a batch FetchFeed made, once it
-// is stored.
+// is stored (or the model a poll job read from the store). Before the
+// pipeline has loaded the stored models (its first FetchFeed, Poll or
+// Place) it does nothing: the load reads them.
 func (p *Pipeline) Learned(b news.Batch) {
 	if b.Furniture == nil {
 		return
@@ -382,6 +387,14 @@ func (p *Pipeline) stored(ctx context.Context, fb *feedBatch, err error, states 
 func (w *writer) stop() {
 	close(w.in)
 	<-w.done
+}
+
+// Purge evicts the items published before the window from the index and,
+// with a retention set, purges old items from the store, as Poll does at
+// its end: a placer that runs Place without Poll calls it now and then. It
+// must not run concurrently with Place.
+func (p *Pipeline) Purge(ctx context.Context, s *Settings) {
+	p.purge(ctx, s, p.now().UTC())
 }
 
 // purge evicts the items published before the window from the index and,

@@ -18,17 +18,16 @@ import (
 	"github.com/wirestory/aggregator/config"
 	"github.com/wirestory/aggregator/fetch"
 	"github.com/wirestory/aggregator/news"
-	"github.com/wirestory/aggregator/store"
 )
 
 // openStoreOnly parses the flags of a command that reads the config and
 // the store but polls nothing, and opens both; the caller closes the store.
-func openStoreOnly(ctx context.Context, e *env, name string, args []string) (*config.Config, *store.DB, error) {
+func openStoreOnly(ctx context.Context, e *env, name string, args []string) (*config.Config, storage, error) {
 	cfg, _, err := configOnly(ctx, e, name, args)
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := store.Open(ctx, cfg.Store)
+	db, _, err := openStorage(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -150,7 +149,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 			names = append(names, f.Name)
 		}
 	}
-	db, err := store.Open(ctx, cf.store)
+	db, _, err := openStorage(ctx, &config.Config{Store: cf.store})
 	if err != nil {
 		return err
 	}
@@ -163,7 +162,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		names = slices.Sorted(maps.Keys(s.PerFeed))
 	}
 	fmt.Fprintf(e.stdout, "store      %s (%.1f MiB)\nitems      %d\nstories    %d\nmerged     %d duplicates\n\n",
-		cf.store, float64(s.Bytes)/(1<<20), s.Items, s.Stories, s.Merged)
+		storeName(cf.store), float64(s.Bytes)/(1<<20), s.Items, s.Stories, s.Merged)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FEED\tITEMS")
 	for _, name := range names {

@@ -16,7 +16,7 @@ import (
 	"github.com/wirestory/aggregator/news"
 	"github.com/wirestory/aggregator/output"
 	"github.com/wirestory/aggregator/pipeline"
-	"github.com/wirestory/aggregator/store"
+	"github.com/wirestory/aggregator/store/postgres"
 )
 
 // configFlags are the flags every command that reads the config takes;
@@ -47,7 +47,8 @@ type app struct {
 	cfg   *config.Config
 	log   *slog.Logger
 	level *slog.LevelVar // the logger's level; a reload may change it
-	store *store.DB
+	store storage
+	pg    *postgres.DB // the same store when it is PostgreSQL; nil for SQLite
 	pipe  *pipeline.Pipeline
 	demo  *demoServer // nil unless --demo
 	// fetcherFor makes the fetcher of a config: a fetch.Client with its
@@ -117,11 +118,13 @@ func newApp(ctx context.Context, cfg *config.Config, demo *demoServer, stderr io
 	a.level.Set(parseLevel(cfg.Log.Level))
 	a.log = newLogger(stderr, a.level, cfg.Log.Format)
 	var err error
-	if err = os.MkdirAll(filepath.Dir(cfg.Store), 0o750); err != nil {
-		a.close()
-		return nil, fmt.Errorf("create store directory: %w", err)
+	if !config.IsPostgres(cfg.Store) {
+		if err = os.MkdirAll(filepath.Dir(cfg.Store), 0o750); err != nil {
+			a.close()
+			return nil, fmt.Errorf("create store directory: %w", err)
+		}
 	}
-	if a.store, err = store.Open(ctx, cfg.Store); err != nil {
+	if a.store, a.pg, err = openStorage(ctx, cfg); err != nil {
 		a.close()
 		return nil, err
 	}

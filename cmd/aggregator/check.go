@@ -36,7 +36,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	}
 	secret := cfg.Fetch.SecretParams
 	fmt.Fprintf(e.stdout, "%s: ok\nschedule %q, store %s, dedupe window %s, output on %s (%s)\n%s\n\n",
-		path, cfg.Schedule, cfg.Store, cfg.Dedupe.Window, cfg.Output.Listen, news.RedactURL(cfg.Output.Link, secret...),
+		path, cfg.Schedule, storeName(cfg.Store), cfg.Dedupe.Window, cfg.Output.Listen, news.RedactURL(cfg.Output.Link, secret...),
 		fetchPolicy(cfg.Fetch))
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FEED\tURL\tSCHEDULE\tTAGS")

@@ -11,7 +11,6 @@ import (
 
 	"github.com/wirestory/aggregator/fetch"
 	"github.com/wirestory/aggregator/news"
-	"github.com/wirestory/aggregator/store"
 )
 
 // runExplain compares two items as dedupe does and prints the figures and
@@ -56,8 +55,8 @@ func runExplain(ctx context.Context, e *env, args []string) error {
 func (a *app) lookupItem(ctx context.Context, arg, feed string) (news.Item, error) {
 	if strings.HasPrefix(arg, "http://") || strings.HasPrefix(arg, "https://") {
 		it, err := a.store.ItemByLink(ctx, fetch.CanonicalURL(arg))
-		if errors.Is(err, store.ErrNotFound) {
-			return news.Item{}, fmt.Errorf("no item with link %s in the store %s: run a fetch first", arg, a.cfg.Store)
+		if errors.Is(err, errNoItem) {
+			return news.Item{}, fmt.Errorf("no item with link %s in the store %s: run a fetch first", arg, storeName(a.cfg.Store))
 		}
 		return it.Item, err
 	}

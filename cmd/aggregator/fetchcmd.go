@@ -10,7 +10,6 @@ import (
 
 	"github.com/wirestory/aggregator/output"
 	"github.com/wirestory/aggregator/pipeline"
-	"github.com/wirestory/aggregator/store"
 )
 
 // runFetch polls every feed once, ingests, dedupes and writes the merged
@@ -85,9 +84,9 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 // lockPolls takes the store's poll lock, saying so when it waits for
 // another process (a daemon or another fetch) to finish its poll.
 func lockPolls(ctx context.Context, w io.Writer, a *app) (unlock func(), err error) {
-	unlock, err = a.store.TryLockPolls()
-	if errors.Is(err, store.ErrBusy) {
-		fmt.Fprintf(w, "another process is polling %s: waiting for it to finish\n", a.cfg.Store)
+	unlock, err = a.store.TryLockPolls(ctx)
+	if errors.Is(err, errBusy) {
+		fmt.Fprintf(w, "another process is polling %s: waiting for it to finish\n", storeName(a.cfg.Store))
 		unlock, err = a.store.LockPolls(ctx)
 	}
 	return unlock, err

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/wirestory/aggregator/internal/pgtest"
 )
 
 // waitTimeout bounds every wait for an event; it only decides when a test
@@ -383,7 +385,7 @@ func binary(t testing.TB) string {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Run(m) // m.Run, then the shared PostgreSQL cluster stopped, if a test started it
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}

@@ -10,6 +10,7 @@
 //	aggregator explain --config FILE | --demo A B   why two items were (not) merged
 //	aggregator feeds   --config FILE                per-feed poll status
 //	aggregator stats   --config FILE                store statistics
+//	aggregator migrate --config FILE                create or upgrade the schema (PostgreSQL)
 //	aggregator import  --config FILE list.opml      add feeds from an OPML file
 //	aggregator export  --config FILE                write the feeds as OPML
 //	aggregator help    [COMMAND] | --man            usage, or the manual page

@@ -74,25 +74,33 @@ func (m *metrics) observePoll(rep *pipeline.Report) {
 	m.cycleDuration.Observe(rep.Duration.Seconds())
 	fetched, unchanged := 0, 0
 	for _, f := range rep.Feeds {
-		m.polls.WithLabelValues(string(f.Status)).Inc()
-		if f.Status == pipeline.StatusSkipped {
-			continue
+		if m.observeFeed(f) {
+			fetched++
+			if f.Status == pipeline.StatusNotModified {
+				unchanged++
+			}
 		}
-		fetched++
-		if f.Status == pipeline.StatusNotModified {
-			unchanged++
-		}
-		m.pollDuration.WithLabelValues(string(f.Status)).Observe(f.Duration.Seconds())
-		if f.HTTP != 0 {
-			m.httpStatus.WithLabelValues(strconv.Itoa(f.HTTP)).Inc()
-		}
-		m.itemsIngested.Add(float64(f.New))
-		m.itemsUpdated.Add(float64(f.Updated))
-		m.merged.Add(float64(f.Merged))
 	}
 	if fetched > 0 {
 		m.notModified.Set(float64(unchanged) / float64(fetched))
 	}
+}
+
+// observeFeed records one feed's poll (a poll's, or a poll job's); it
+// reports whether the feed was fetched (not skipped).
+func (m *metrics) observeFeed(f pipeline.FeedReport) (fetched bool) {
+	m.polls.WithLabelValues(string(f.Status)).Inc()
+	if f.Status == pipeline.StatusSkipped {
+		return false
+	}
+	m.pollDuration.WithLabelValues(string(f.Status)).Observe(f.Duration.Seconds())
+	if f.HTTP != 0 {
+		m.httpStatus.WithLabelValues(strconv.Itoa(f.HTTP)).Inc()
+	}
+	m.itemsIngested.Add(float64(f.New))
+	m.itemsUpdated.Add(float64(f.Updated))
+	m.merged.Add(float64(f.Merged))
+	return true
 }
 
 // observeState records the feeds' health and the published stories.

@@ -17,13 +17,13 @@ import (
 
 // runBin runs the built binary in dir with stdout going to stdout (a pipe
 // when it is no *os.File) and returns the exit status and stderr.
-func runBin(t *testing.T, dir string, stdout io.Writer, args ...string) (int, string) {
+func runBin(t testing.TB, dir string, stdout io.Writer, args ...string) (int, string) {
 	t.Helper()
 	return runBinEnv(t, dir, cleanEnv(), stdout, args...)
 }
 
 // runBinEnv is runBin with the environment env.
-func runBinEnv(t *testing.T, dir string, env []string, stdout io.Writer, args ...string) (int, string) {
+func runBinEnv(t testing.TB, dir string, env []string, stdout io.Writer, args ...string) (int, string) {
 	t.Helper()
 	cmd := exec.Command(binary(t), args...)
 	cmd.Dir = dir

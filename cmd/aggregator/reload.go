@@ -67,8 +67,12 @@ func (d *daemon) apply(cfg *config.Config) {
 func (d *daemon) keepRestartOnly(old, cfg *config.Config) {
 	log := d.app.log
 	if cfg.Store != old.Store {
-		log.Warn("reload: a new store path takes a restart; keeping the open store", "store", old.Store)
+		log.Warn("reload: a new store path takes a restart; keeping the open store", "store", storeName(old.Store))
 		cfg.Store = old.Store
+	}
+	if cfg.Cluster != old.Cluster {
+		log.Warn("reload: new cluster settings take a restart")
+		cfg.Cluster = old.Cluster
 	}
 	if cfg.Output.Listen != old.Output.Listen {
 		log.Warn("reload: a new listen address takes a restart", "listen", old.Output.Listen)

@@ -30,7 +30,7 @@ type env struct {
 
 var commands = map[string]command{
 	"serve": {"run the daemon: poll on the schedule and serve the merged feed",
-		"Polls every feed at start and then on the schedule (and each feed's own schedule), dedupes and stores what arrives, and serves the merged feed over HTTP: / (the page), /feed.rss, /feed.atom, /feed.json, /tags/NAME.rss (.atom, .json), /stories/ID (every copy and version of a story, with what each changed), /archive/YYYY-MM-DD.atom (the stories of a past UTC day, RFC 5005 archives linked from /feed.atom), /healthz, /readyz and /metrics. Under systemd it reports READY, RELOADING and STOPPING and pings the watchdog. SIGHUP re-reads the config (an invalid one is logged and ignored); SIGTERM and SIGINT stop it, letting a running poll finish for --shutdown-timeout.",
+		"Polls every feed at start and then on the schedule (and each feed's own schedule), dedupes and stores what arrives, and serves the merged feed over HTTP: / (the page), /feed.rss, /feed.atom, /feed.json, /tags/NAME.rss (.atom, .json), /stories/ID (every copy and version of a story, with what each changed), /archive/YYYY-MM-DD.atom (the stories of a past UTC day, RFC 5005 archives linked from /feed.atom), /healthz, /readyz and /metrics. Under systemd it reports READY, RELOADING and STOPPING and pings the watchdog. SIGHUP re-reads the config (an invalid one is logged and ignored); SIGTERM and SIGINT stop it, letting a running poll finish for --shutdown-timeout. With a PostgreSQL store several instances share the work: each feed's poll is a job any of them runs, one of them places the items in stories, and all serve the same feeds (docs/scale-out.md).",
 		runServe},
 	"fetch": {"poll every feed once and write the merged feed",
 		"Polls every due feed once (a feed whose server asked us to wait, or that is backing off after failures, is skipped unless --force), dedupes and stores what arrived, and writes the merged feed to standard output or --output. A regular output file is replaced atomically; a symbolic link's target is replaced and the link kept; a device, FIFO or /dev/stdout is written into. A feed URL that gives an HTML page linking its feed (<link rel=\"alternate\">) is followed to that feed, and the new URL logged: update the config. On a terminal it shows its progress on standard error in one line; otherwise it prints one summary line. --quiet prints only errors; --verbose a line per feed as it finishes. The exit status is 1 when no feed could be fetched, or when no feed was due because every feed is failing or gone.",
@@ -47,6 +47,9 @@ var commands = map[string]command{
 	"stats": {"print store statistics",
 		"Prints what the store holds: items, stories, duplicates merged, items per feed and the size of the database.",
 		runStats},
+	"migrate": {"create or upgrade the store's schema (PostgreSQL)",
+		"Brings the store's schema to this binary's version and prints what it applied. A PostgreSQL store (store: postgres://...) must be migrated before serve, fetch or the other commands use it, and again after an upgrade of the binary; instances migrating at once take turns. A SQLite store migrates itself whenever it is opened.",
+		runMigrate},
 	"import": {"add the feeds of an OPML file to the config",
 		"Adds the feeds of an OPML file (a feed reader's export) to the config file, keeping its comments. Feeds whose URL is configured already are left out; names are made unique. The new config is validated before it replaces the old one; when the config is a symbolic link, the file it names is edited. With --discover each feed is fetched once first, and a URL that gives an HTML page is replaced by the feed the page links.",
 		runImport},

@@ -117,6 +117,10 @@ func (d *daemon) poll(ctx context.Context, feeds []string, publishOnly bool) {
 			d.met.cycles.WithLabelValues("panic").Inc()
 		}
 	}()
+	if d.dist != nil {
+		d.dist.poll(ctx, cur, feeds, publishOnly)
+		return
+	}
 	if publishOnly {
 		d.publish(context.WithoutCancel(ctx), cur)
 		return
@@ -151,22 +155,27 @@ func (d *daemon) poll(ctx context.Context, feeds []string, publishOnly bool) {
 }
 
 // publish renders what the store holds now into the output server and,
-// when it changed, the configured files.
-func (d *daemon) publish(ctx context.Context, cur *current) {
+// when it changed, the configured files; it reports whether it did. The
+// store's version is read before the render and recorded once the
+// documents are served: a change committed during the render leaves the
+// version published behind, and the watch publishes again.
+func (d *daemon) publish(ctx context.Context, cur *current) bool {
+	version := d.version(ctx)
 	in, docs, err := d.app.pipe.Publish(ctx, cur.pipe, cur.out)
 	if err != nil {
 		d.app.log.Error("publish", "err", err)
-		return
+		return false
 	}
 	d.met.observeState(in.Feeds, in.Stories)
-	d.published.Store(d.version(ctx))
 	changed := d.out.Update(docs)
+	d.published.Store(version) // once served: never ahead of what is served
 	if changed && len(cur.cfg.Output.Files) > 0 {
 		if err := output.WriteFiles(cur.cfg.Output.Files, docs); err != nil {
 			d.app.log.Error("write output files", "err", err)
 		}
 	}
-	d.app.log.Debug("published", "stories", len(in.Stories), "changed", changed)
+	d.app.log.Debug("published", "stories", len(in.Stories), "changed", changed, "version", version)
+	return true
 }
 
 // pollInterval estimates the time between two runs of a schedule, for

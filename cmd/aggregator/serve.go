@@ -73,6 +73,7 @@ type daemon struct {
 	notify *notifier
 	sched  *scheduler
 	polls  *runner
+	dist   *distributed // PostgreSQL: poll jobs and the placer; nil for SQLite
 	cur    atomic.Pointer[current]
 
 	ready     atomic.Bool  // a poll has finished
@@ -90,6 +91,12 @@ func newDaemon(a *app, cf *configFlags, grace time.Duration, n *notifier) (*daem
 	d.sched = newScheduler(a.log, d.polls.request)
 	if err := d.sched.set(feedsBySchedule(a.cfg)); err != nil {
 		return nil, err
+	}
+	if a.pg != nil {
+		var err error
+		if d.dist, err = newDistributed(d, a.pg); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }
@@ -122,14 +129,18 @@ func (d *daemon) run(ctx context.Context, ln net.Listener, sigs <-chan os.Signal
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(limitListener(ln, maxConns)) }()
 	cur := d.cur.Load()
-	d.app.log.Info("serving", "addr", ln.Addr().String(), "feeds", len(cur.cfg.Feeds), "schedule", cur.cfg.Schedule, "store", cur.cfg.Store)
+	d.app.log.Info("serving", "addr", ln.Addr().String(), "feeds", len(cur.cfg.Feeds), "schedule", cur.cfg.Schedule, "store", storeName(cur.cfg.Store))
 	d.publish(ctx, cur) // serve what the store already has
 	d.notifyState("READY=1")
 	stopWatchdog := d.startWatchdog()
 	stopWatching := d.watchStore()
 	d.polls.start()
-	d.polls.request(nil)
-	d.sched.start()
+	if d.dist != nil {
+		d.dist.start()
+	} else {
+		d.polls.request(nil)
+		d.sched.start()
+	}
 	serverDone, err := d.wait(ctx, sigs, served)
 	d.shutdown(srv)
 	if !serverDone {
@@ -173,6 +184,9 @@ func (d *daemon) shutdown(srv *http.Server) {
 	d.stopping.Store(true)
 	d.notifyState("STOPPING=1")
 	<-d.sched.stop().Done()
+	if d.dist != nil {
+		d.dist.shutdown(d.grace)
+	}
 	if !d.polls.stop(d.grace) {
 		d.app.log.Warn("poll still running at the end of the grace period: cancelled it", "grace", d.grace)
 	}
@@ -220,9 +234,14 @@ func (d *daemon) startWatchdog() (stop func()) {
 func (d *daemon) watchdogPing(timeout time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	if err := d.app.store.Ping(ctx); err != nil {
-		d.app.log.Error("store does not answer: withholding the watchdog ping", "err", err)
-		return
+	// With a shared database (d.dist) one that does not answer is not
+	// this process's fault, and a restart would stop it serving what it
+	// rendered: only /readyz says so.
+	if d.dist == nil {
+		if err := d.app.store.Ping(ctx); err != nil {
+			d.app.log.Error("store does not answer: withholding the watchdog ping", "err", err)
+			return
+		}
 	}
 	d.notifyState("WATCHDOG=1")
 }

@@ -31,7 +31,7 @@ type child struct {
 
 // startChild starts `aggregator serve` with args and extra environment,
 // and waits until it reports its address.
-func startChild(t *testing.T, env []string, args ...string) *child {
+func startChild(t testing.TB, env []string, args ...string) *child {
 	t.Helper()
 	bin := binary(t)
 	sock := filepath.Join(t.TempDir(), "notify.sock")
@@ -95,7 +95,7 @@ func cleanEnv() []string {
 	return env
 }
 
-func (c *child) signal(t *testing.T, sig os.Signal) {
+func (c *child) signal(t testing.TB, sig os.Signal) {
 	t.Helper()
 	if err := c.cmd.Process.Signal(sig); err != nil {
 		t.Fatalf("signal %v: %v", sig, err)
@@ -103,7 +103,7 @@ func (c *child) signal(t *testing.T, sig os.Signal) {
 }
 
 // wait waits for the child to exit and returns its exit status.
-func (c *child) wait(t *testing.T) int {
+func (c *child) wait(t testing.TB) int {
 	t.Helper()
 	select {
 	case err := <-c.exited:

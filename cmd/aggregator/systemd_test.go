@@ -66,6 +66,29 @@ func TestSystemdUnit(t *testing.T) {
 			t.Error("the README's install steps do not install the manual page")
 		}
 	})
+	t.Run("verify with the cluster drop-in", func(t *testing.T) {
+		dropIn, err := os.ReadFile(filepath.Join("..", "..", "contrib", "systemd", "cluster.conf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		conf := strings.ReplaceAll(strings.ReplaceAll(string(dropIn), "/usr/local/bin/aggregator", bin), "/etc/aggregator/config.yaml", cfg)
+		if !strings.Contains(conf, bin+" serve") {
+			t.Fatal("the drop-in does not start the binary")
+		}
+		// verify reads NAME.service.d/*.conf beside the unit.
+		for sub, dropText := range map[string]string{"cluster": conf, "cluster-bad": strings.ReplaceAll(conf, bin+" serve", filepath.Join(dir, "missing", "aggregator")+" serve")} {
+			d := filepath.Join(dir, sub)
+			if err := os.MkdirAll(filepath.Join(d, "aggregator.service.d"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, filepath.Join(d, "aggregator.service.d", "cluster.conf"), dropText)
+			out, err := verifyUnit(t, analyze, d, text)
+			bad := err != nil || strings.Contains(out, "aggregator.service")
+			if bad != (sub == "cluster-bad") {
+				t.Errorf("%s: systemd-analyze verify: %v\n%s", sub, err, out)
+			}
+		}
+	})
 	t.Run("verify fails without the binary", func(t *testing.T) {
 		missing := strings.ReplaceAll(text, bin, filepath.Join(dir, "missing", "aggregator"))
 		if out, err := verifyUnit(t, analyze, filepath.Join(dir, "bad"), missing); err == nil && !strings.Contains(out, "not executable") {

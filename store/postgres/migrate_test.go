@@ -76,8 +76,8 @@ func TestOpenRefusesOtherSchemas(t *testing.T) {
 	}{
 		{"ours newer", "INSERT INTO aggregator_migration (version) VALUES (99)",
 			"DELETE FROM aggregator_migration WHERE version = 99", ErrSchemaTooNew, "99"},
-		{"ours older", "DELETE FROM aggregator_migration WHERE version = 1",
-			"INSERT INTO aggregator_migration (version) VALUES (1)", ErrNotMigrated, "aggregator migrate"},
+		{"ours older", "DELETE FROM aggregator_migration WHERE version = (SELECT max(version) FROM aggregator_migration)",
+			"INSERT INTO aggregator_migration (version) VALUES (2)", ErrNotMigrated, "aggregator migrate"},
 		{"river newer", "INSERT INTO river_migration (line, version) VALUES ('main', 99)",
 			"DELETE FROM river_migration WHERE version = 99", ErrSchemaTooNew, "river"},
 		{"river older", "DELETE FROM river_migration WHERE version = 8",

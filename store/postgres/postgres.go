@@ -45,11 +45,10 @@ type DB struct {
 // the one this binary knows; it does not migrate (Migrate does). Errors
 // name the database without its password.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	name := Redact(dsn)
-	cfg, err := pgxpool.ParseConfig(dsn)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: open %s: %w", name, errBadDSN)
-	}
+	return OpenWith(ctx, dsn, Options{})
+}
+
+func open(ctx context.Context, cfg *pgxpool.Config, name string) (*DB, error) {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open %s: %w", name, err)
