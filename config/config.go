@@ -78,6 +78,11 @@ type Fetch struct {
 	// (key absent) means the fetcher's default, 0 means no spacing.
 	HostDelay  *time.Duration `yaml:"host_delay"`
 	MaxBackoff time.Duration  `yaml:"max_backoff"`
+	// MinInterval and MaxInterval bound each feed's poll interval, learned
+	// from what it delivers (adaptive polling); a feed's own min_interval
+	// and max_interval override them. Defaults 5m and 24h.
+	MinInterval time.Duration `yaml:"min_interval"`
+	MaxInterval time.Duration `yaml:"max_interval"`
 	// BlockPrivate is the internal-address policy (see fetch.Options):
 	// absent, a feed configured at a literal internal address or
 	// localhost is fetched and every other internal address (reached by a
@@ -174,4 +179,5 @@ func (c *Config) setDefaults() {
 	if c.Cluster.PlacerLease == 0 {
 		c.Cluster.PlacerLease = DefaultPlacerLease
 	}
+	c.Fetch.setPaceDefaults()
 }

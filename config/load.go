@@ -92,6 +92,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	if errs := cfg.validate(name, doc); len(errs) > 0 {
 		return nil, errs
 	}
+	cfg.resolvePace()
 	return &cfg, nil
 }
 

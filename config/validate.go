@@ -45,6 +45,7 @@ func (c *Config) validate(file string, doc *yaml.Node) Errors {
 	c.validateOutput(v)
 	c.validateStore(v)
 	c.validateFeeds(v)
+	c.validatePace(v)
 	return v.errs
 }
 

@@ -1,11 +1,12 @@
 // Package fetch polls feeds politely and turns them into news items. Client
 // does conditional GETs with one shared http.Client, honours Retry-After,
-// Cache-Control and RSS <ttl>, backs off on errors, follows redirects itself
+// Cache-Control, RSS <ttl> and sy:updatePeriod, backs off on errors, follows redirects itself
 // (rewriting a feed's URL only after a permanent redirect persists), limits
 // requests globally and per host, and caps body size, decompressed size,
 // item count and time. Parse converts a feed document of any encoding to
-// news.Item values; only this package sees gofeed's types. ParseOPML and
-// WriteOPML read and write subscription lists.
+// news.Item values; only this package sees gofeed's types. Learn sets a
+// feed's poll interval from what it delivers (adaptive polling). ParseOPML
+// and WriteOPML read and write subscription lists.
 package fetch
 
 import (

@@ -26,8 +26,12 @@ var ErrNotFeed = errors.New("not an RSS, Atom or JSON feed")
 // parsed is one feed document converted to our types.
 type parsed struct {
 	items []news.Item
-	// ttl is the RSS <ttl>, zero when absent.
+	// ttl is the longer of the RSS <ttl> and the sy:updatePeriod /
+	// sy:updateFrequency, zero when both are absent.
 	ttl time.Duration
+	// dates are the publish times the feed gave, clamped as the items'
+	// are; items without a date are left out.
+	dates []time.Time
 }
 
 // Parse reads one feed document and converts its entries to news items of
@@ -87,7 +91,8 @@ func parseBody(body []byte, contentType, feed, base string, maxItems int, now ti
 		return parsed{}, fmt.Errorf("parse feed: %w", err)
 	}
 	kinds := feedKinds(f, text, decl)
-	return parsed{items: convertAll(f, kinds, feed, base, maxItems, now), ttl: rssTTL(f)}, nil
+	return parsed{items: convertAll(f, kinds, feed, base, maxItems, now),
+		ttl: max(rssTTL(f), updatePeriod(f)), dates: feedDates(f.Items, now)}, nil
 }
 
 // document returns a reader of text, with utf8Decl in front when toUTF8

@@ -24,6 +24,9 @@ type Result struct {
 	// Items are the parsed items when the feed changed; nil when
 	// NotModified or on error.
 	Items []news.Item
+	// Dates are the publish times the document gave (of every item that
+	// had one, clamped as Items' are), for Learn; nil when Items is.
+	Dates []time.Time
 	// NotModified is set for a 304, or a body identical to the last one.
 	NotModified bool
 	// Rewritten is the old URL when this poll rewrote State.URL after
@@ -114,7 +117,7 @@ func (c *Client) changed(st news.FeedState, now time.Time, resp *response) Resul
 	st.LastModified = resp.header.Get("Last-Modified")
 	st.BodyHash = hash
 	res := c.succeeded(st, now, resp, p.ttl)
-	res.Items = p.items
+	res.Items, res.Dates = p.items, p.dates
 	return res
 }
 

@@ -257,6 +257,12 @@ func TestFetchCacheControlAndTTL(t *testing.T) {
 		{"ttl", "", "<ttl>30</ttl>", 30 * time.Minute},
 		{"both", "max-age=7200", "<ttl>30</ttl>", 2 * time.Hour},
 		{"none", "no-cache", "", 0},
+		{"sy", "", syndication("daily", "4"), 6 * time.Hour},
+		{"sy and ttl", "", syndication("hourly", "") + "<ttl>90</ttl>", 90 * time.Minute},
+		{"sy capped", "", syndication("weekly", ""), maxHint},
+		{"sy frequency only", "", syndication("", "2"), 30 * time.Minute},
+		{"sy unknown period", "", syndication("fortnightly", "1"), 0},
+		{"sy bad frequency", "", syndication("daily", "0"), 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
@@ -274,6 +280,20 @@ func TestFetchCacheControlAndTTL(t *testing.T) {
 			}
 		})
 	}
+}
+
+// syndication returns the RSS 1.0 syndication module's elements (each
+// omitted when empty), for the channel.
+func syndication(period, frequency string) string {
+	const ns = ` xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"`
+	var b strings.Builder
+	if period != "" {
+		b.WriteString("<sy:updatePeriod" + ns + ">" + period + "</sy:updatePeriod>")
+	}
+	if frequency != "" {
+		b.WriteString("<sy:updateFrequency" + ns + "> " + frequency + " </sy:updateFrequency>")
+	}
+	return b.String()
 }
 
 func TestFetchCallerCancelIsNoFailure(t *testing.T) {

@@ -114,8 +114,15 @@ type Feed struct {
 	// URL is an http(s) URL, or a file path for a local feed.
 	URL  string   `yaml:"url"`
 	Tags []string `yaml:"tags,omitempty"`
-	// Schedule optionally overrides the global schedule for this feed.
+	// Schedule optionally overrides the global schedule for this feed: it
+	// is then polled on that schedule's ticks, not when its learned
+	// interval says (its interval is still learned and shown).
 	Schedule string `yaml:"schedule,omitempty"`
+	// MinInterval and MaxInterval bound the feed's learned poll interval
+	// (FeedState.Interval); zero means fetch's default. Loading a config
+	// fills them in from its fetch section where the feed sets none.
+	MinInterval time.Duration `yaml:"min_interval,omitempty"`
+	MaxInterval time.Duration `yaml:"max_interval,omitempty"`
 }
 
 // FeedState is what is kept about one feed between polls: HTTP validators,
@@ -143,8 +150,16 @@ type FeedState struct {
 	LastError     string
 	// Failures counts consecutive failed polls; it is 0 after a success.
 	Failures int
-	// NextPoll is the earliest time the feed may be polled again.
+	// NextPoll is the earliest time the feed may be polled again: after a
+	// success, the later of the learned Interval (with jitter) and the
+	// server's hints; after a failure, the backoff or Retry-After.
 	NextPoll time.Time
+	// Interval is the poll interval learned from what the feed delivers
+	// (fetch.Learn); zero until a successful poll.
+	Interval time.Duration
+	// LastNew is when a poll last found items new to the store, or the
+	// first successful poll when none has yet; zero before it.
+	LastNew time.Time
 	// Gone is set when the server answered 410: the feed is not polled.
 	Gone bool
 }

@@ -176,7 +176,7 @@ func TestPageInChromium(t *testing.T) {
 		"Also reported by",
 		`<a href="https://courier.example/news/lighthouse-lit" rel="nofollow noreferrer" title="Saltmere lighthouse shines again">valley-courier</a>`,
 		">northern-wire</a>", "Footbridge reopens over the Wend", "Feed health",
-		`<span class="err">HTTP 503</span>`, ">Gone<", "old-herald",
+		`<span class="err">HTTP 503</span>`, ">Gone<", "old-herald", ">Polled every<", ">17 min<",
 	} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("rendered page lacks %q", want)

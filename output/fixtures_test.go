@@ -122,8 +122,8 @@ func writeFiles(files map[string]string, stories []news.Story, opts Options) err
 // sampleFeeds is feed health for the page.
 func sampleFeeds() []news.FeedState {
 	return []news.FeedState{
-		{Name: "harbor-gazette", URL: "https://gazette.example/feed.xml", LastSuccess: base, LastStatus: 200, NextPoll: base.Add(15 * time.Minute)},
-		{Name: "valley-courier", URL: "https://courier.example/rss", LastSuccess: base.Add(-time.Hour), LastStatus: 503, LastError: "fetch valley-courier: 503 Service Unavailable", Failures: 3, NextPoll: base.Add(time.Hour)},
+		{Name: "harbor-gazette", URL: "https://gazette.example/feed.xml", LastSuccess: base, LastStatus: 200, NextPoll: base.Add(15 * time.Minute), Interval: 17*time.Minute + 19*time.Second},
+		{Name: "valley-courier", URL: "https://courier.example/rss", LastSuccess: base.Add(-time.Hour), LastStatus: 503, LastError: "fetch valley-courier: 503 Service Unavailable", Failures: 3, NextPoll: base.Add(time.Hour), Interval: 2*time.Hour + 29*time.Minute + 40*time.Second},
 		{Name: "old-herald", URL: "https://herald.example/atom", LastStatus: 410, LastError: "gone", Gone: true},
 	}
 }

@@ -26,7 +26,28 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
 	"count": thousands,
+	"every": every,
 }).Parse(pageSource))
+
+// every formats a learned poll interval to the minute (to the second under
+// a minute): "17 min", "1 h 25 min"; "—" when none was learned yet.
+func every(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "—"
+	case d < time.Minute:
+		return strconv.Itoa(int(d.Round(time.Second)/time.Second)) + " s"
+	}
+	d = d.Round(time.Minute)
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case h == 0:
+		return strconv.Itoa(m) + " min"
+	case m == 0:
+		return strconv.Itoa(h) + " h"
+	}
+	return strconv.Itoa(h) + " h " + strconv.Itoa(m) + " min"
+}
 
 // thousands writes n with commas between groups of three digits.
 func thousands(n int) string {
@@ -97,6 +118,7 @@ type pageFeed struct {
 	Name, URL, Link, Class, Problem string
 	Status                          string
 	LastSuccess, NextPoll           time.Time
+	Interval                        time.Duration // learned; 0: not yet
 	Failures                        int
 	Gone                            bool
 }
@@ -186,7 +208,7 @@ func newHealth(states []news.FeedState, opts Options) pageHealth {
 
 func newPageFeed(st news.FeedState, opts Options) pageFeed {
 	f := pageFeed{Name: st.Name, Class: healthClass(st), Problem: errorClass(st), Status: "—",
-		LastSuccess: st.LastSuccess, NextPoll: st.NextPoll, Failures: st.Failures, Gone: st.Gone}
+		LastSuccess: st.LastSuccess, NextPoll: st.NextPoll, Interval: st.Interval, Failures: st.Failures, Gone: st.Gone}
 	switch {
 	case st.Gone:
 		f.Status = "Gone"

@@ -247,6 +247,7 @@ func (p *Pipeline) fetchOne(ctx context.Context, s *Settings, fb *feedBatch, fr 
 		return nil
 	case res.NotModified:
 		fr.Status = StatusNotModified
+		s.learn(fb, fr, nil)
 		return nil
 	}
 	fr.Status, fr.Items = StatusOK, len(res.Items)
@@ -259,7 +260,30 @@ func (p *Pipeline) fetchOne(ctx context.Context, s *Settings, fb *feedBatch, fr 
 	}
 	cpus <- struct{}{}
 	defer func() { <-cpus }()
-	return p.analyse(context.WithoutCancel(ctx), fb, res.Items)
+	err := p.analyse(context.WithoutCancel(ctx), fb, res.Items)
+	s.learn(fb, fr, res.Dates)
+	return err
+}
+
+// learn sets the interval and the next poll of a feed polled with
+// success from what the poll found (fetch.Learn): its new items, counted
+// by analyse, and its document's dates (nil when not modified).
+func (s *Settings) learn(fb *feedBatch, fr *FeedReport, dates []time.Time) {
+	st := &fb.batch.State
+	obs := fetch.Observation{Now: fb.batch.Now, New: fb.fresh, Dates: dates}
+	*st = fetch.Learn(*st, obs, s.pace(st.Name))
+	fr.NextPoll = st.NextPoll
+}
+
+// pace is the bounds of the feed name's interval; a feed with a schedule
+// of its own is polled on it (fetch.Pace.Fixed).
+func (s *Settings) pace(name string) fetch.Pace {
+	for _, f := range s.Feeds {
+		if f.Name == name {
+			return fetch.Pace{Min: f.MinInterval, Max: f.MaxInterval, Fixed: f.Schedule != ""}
+		}
+	}
+	return fetch.Pace{}
 }
 
 // later returns the later of a and b.
@@ -371,11 +395,9 @@ func (p *Pipeline) stored(ctx context.Context, fb *feedBatch, err error, states 
 	fr.Status, fr.Err = StatusFailed, fmt.Errorf("store %s: %w", fr.Name, err)
 	// Not the feed's failure: it is due again as it was before the poll.
 	st := fb.batch.State
-	if old, ok := states[fr.Name]; ok {
-		st.ETag, st.LastModified, st.BodyHash, st.NextPoll = old.ETag, old.LastModified, old.BodyHash, old.NextPoll
-	} else {
-		st.ETag, st.LastModified, st.BodyHash, st.NextPoll = "", "", "", time.Time{}
-	}
+	old := states[fr.Name] // the zero state for a feed never saved
+	st.ETag, st.LastModified, st.BodyHash, st.NextPoll = old.ETag, old.LastModified, old.BodyHash, old.NextPoll
+	st.Interval, st.LastNew = old.Interval, old.LastNew
 	st.LastError = fr.Err.Error()
 	fr.NextPoll = st.NextPoll
 	if err := p.store.SaveFeedState(ctx, st); err != nil {

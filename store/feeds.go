@@ -4,12 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/wirestory/aggregator/news"
 )
 
 const feedColumns = `name, url, config_url, etag, last_modified, body_hash, redirect_to, redirect_count,
-	last_attempt, last_success, last_status, last_error, failures, next_poll, gone`
+	last_attempt, last_success, last_status, last_error, failures, next_poll, gone, poll_interval, last_new`
 
 // FeedStates returns the saved state of every feed, keyed by name. Feeds
 // never saved are absent.
@@ -22,17 +23,19 @@ func (db *DB) FeedStates(ctx context.Context) (map[string]news.FeedState, error)
 	out := make(map[string]news.FeedState)
 	for rows.Next() {
 		var (
-			st                           news.FeedState
-			attempt, success, next, gone sql.NullInt64
+			st                                    news.FeedState
+			attempt, success, next, gone, lastNew sql.NullInt64
+			interval                              int64
 		)
 		err := rows.Scan(&st.Name, &st.URL, &st.ConfigURL, &st.ETag, &st.LastModified, &st.BodyHash,
 			&st.RedirectTo, &st.RedirectCount, &attempt, &success, &st.LastStatus,
-			&st.LastError, &st.Failures, &next, &gone)
+			&st.LastError, &st.Failures, &next, &gone, &interval, &lastNew)
 		if err != nil {
 			return nil, fmt.Errorf("store: feed states: %w", err)
 		}
 		st.LastAttempt, st.LastSuccess, st.NextPoll = fromDB(attempt), fromDB(success), fromDB(next)
 		st.Gone = gone.Int64 != 0
+		st.Interval, st.LastNew = time.Duration(interval), fromDB(lastNew)
 		out[st.Name] = st
 	}
 	if err := rows.Err(); err != nil {
@@ -59,10 +62,10 @@ func saveFeedState(ctx context.Context, e execer, st news.FeedState) error {
 		return fmt.Errorf("feed state has no name")
 	}
 	_, err := e.ExecContext(ctx, "INSERT OR REPLACE INTO feeds ("+feedColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		st.Name, st.URL, st.ConfigURL, st.ETag, st.LastModified, st.BodyHash, st.RedirectTo,
 		st.RedirectCount, toDB(st.LastAttempt), toDB(st.LastSuccess), st.LastStatus,
-		st.LastError, st.Failures, toDB(st.NextPoll), st.Gone)
+		st.LastError, st.Failures, toDB(st.NextPoll), st.Gone, int64(st.Interval), toDB(st.LastNew))
 	return err
 }
 

@@ -121,10 +121,13 @@ func build(dir string) (string, error) {
 
 // writeConfig writes the daemon's config: every feed of the server, the
 // schedule, and host limits that allow the one loopback host many requests.
+// Every feed is due at every tick (poll interval bounds of 1ms), so that
+// the clients are served while polls of every feed run, as before adaptive
+// polling.
 func writeConfig(dir, base string, o options) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "schedule: %q\nstore: %s\n", o.schedule, filepath.Join(dir, "agg.db"))
-	b.WriteString("log:\n  level: info\nfetch:\n  timeout: 20s\n  per_host: 16\n  concurrency: 16\n  host_delay: 1ms\n")
+	b.WriteString("log:\n  level: info\nfetch:\n  timeout: 20s\n  per_host: 16\n  concurrency: 16\n  host_delay: 1ms\n  min_interval: 1ms\n  max_interval: 1ms\n")
 	b.WriteString("output:\n  title: Load test\n  link: http://127.0.0.1/\n  max_items: 200\n  listen: 127.0.0.1:0\nfeeds:\n")
 	for i := range o.feeds {
 		fmt.Fprintf(&b, "  - name: feed-%03d\n    url: %s/feeds/%d.xml\n", i, base, i)

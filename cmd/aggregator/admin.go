@@ -35,8 +35,9 @@ func openStoreOnly(ctx context.Context, e *env, name string, args []string) (*co
 }
 
 // runFeeds prints each configured feed's poll status. Errors are shown
-// whole, on one line, with the secrets of their URLs redacted; NEXT POLL
-// is when the daemon polls the feed next (see nextPoll).
+// whole, on one line, with the secrets of their URLs redacted; INTERVAL is
+// the poll interval learned from what the feed delivers; NEXT POLL is when
+// the daemon polls the feed next (see nextPoll).
 func runFeeds(ctx context.Context, e *env, args []string) error {
 	cfg, db, err := openStoreOnly(ctx, e, "feeds", args)
 	if err != nil {
@@ -50,22 +51,20 @@ func runFeeds(ctx context.Context, e *env, args []string) error {
 	now := time.Now()
 	scheds := feedSchedules(cfg)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "FEED\tSTATUS\tLAST ATTEMPT\tLAST SUCCESS\tHTTP\tFAILURES\tNEXT POLL\tLAST ERROR")
+	fmt.Fprintln(tw, "FEED\tSTATUS\tLAST ATTEMPT\tLAST SUCCESS\tHTTP\tFAILURES\tINTERVAL\tNEXT POLL\tLAST ERROR")
 	for _, st := range orderStates(cfg, states) {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", st.Name, feedStatus(st), when(st.LastAttempt),
-			when(st.LastSuccess), httpStatus(st.LastStatus), st.Failures, when(nextPoll(st, scheds[st.Name], now)),
-			oneLine(news.RedactText(st.LastError, cfg.Fetch.SecretParams...)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", st.Name, feedStatus(st), when(st.LastAttempt),
+			when(st.LastSuccess), httpStatus(st.LastStatus), st.Failures, interval(st.Interval),
+			when(nextPoll(st, scheds[st.Name], now)), oneLine(news.RedactText(st.LastError, cfg.Fetch.SecretParams...)))
 	}
 	return tw.Flush()
 }
 
-// feedSchedules returns each feed's schedule (its own, else the global
-// one), nil for one that does not parse.
+// feedSchedules returns the schedule of each feed that has one of its
+// own; nil for the others (and for one that does not parse).
 func feedSchedules(cfg *config.Config) map[string]cron.Schedule {
 	out := make(map[string]cron.Schedule, len(cfg.Feeds))
-	global, _ := config.CronParser.Parse(cfg.Schedule)
 	for _, f := range cfg.Feeds {
-		out[f.Name] = global
 		if f.Schedule != "" {
 			out[f.Name], _ = config.CronParser.Parse(f.Schedule)
 		}
@@ -73,11 +72,11 @@ func feedSchedules(cfg *config.Config) map[string]cron.Schedule {
 	return out
 }
 
-// nextPoll is when the daemon polls the feed next: the first tick of its
-// schedule at or after the earliest time the feed may be polled. That
-// earliest time (State.NextPoll) is the poll time itself after a success
-// without a server hint, which is why it alone would show NEXT POLL equal
-// to LAST ATTEMPT for every healthy feed. Zero for a gone feed.
+// nextPoll is when the daemon polls the feed next: the earliest time the
+// feed may be polled (State.NextPoll: its learned interval, its server's
+// hints, its backoff), or now when that has passed, for a feed polled when
+// due; for a feed with a schedule of its own, the first tick of it at or
+// after that time. Zero for a gone feed.
 func nextPoll(st news.FeedState, sched cron.Schedule, now time.Time) time.Time {
 	if st.Gone {
 		return time.Time{}
@@ -90,6 +89,28 @@ func nextPoll(st news.FeedState, sched cron.Schedule, now time.Time) time.Time {
 		return from
 	}
 	return sched.Next(from.Add(-time.Nanosecond))
+}
+
+// interval formats a learned interval to the minute (to the second under
+// a minute, whole under a second), "-" when none was learned yet.
+func interval(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "-"
+	case d < time.Second:
+		return d.String()
+	case d < time.Minute:
+		return d.Round(time.Second).String()
+	}
+	d = d.Round(time.Minute)
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%dm", m)
+	case m == 0:
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dh%dm", h, m)
 }
 
 func feedStatus(st news.FeedState) string {

@@ -31,6 +31,13 @@ type testDaemon struct {
 
 func startDaemon(t *testing.T, cfgText string, wrap func(pipeline.Fetcher) pipeline.Fetcher) *testDaemon {
 	t.Helper()
+	return startDaemonWith(t, cfgText, wrap, nil)
+}
+
+// startDaemonWith is startDaemon with adjust (when not nil) called on the
+// daemon before it runs.
+func startDaemonWith(t *testing.T, cfgText string, wrap func(pipeline.Fetcher) pipeline.Fetcher, adjust func(*daemon)) *testDaemon {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	writeFile(t, path, cfgText)
 	cfg, err := config.LoadFile(path)
@@ -50,6 +57,9 @@ func startDaemon(t *testing.T, cfgText string, wrap func(pipeline.Fetcher) pipel
 	d, err := newDaemon(a, &configFlags{path: path}, 10*time.Second, &notifier{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if adjust != nil {
+		adjust(d)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

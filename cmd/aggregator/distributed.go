@@ -94,10 +94,18 @@ func (x *distributed) settings() *jobs.Settings {
 	if c := x.cache.Load(); c != nil && c.cur == cur {
 		return c.s
 	}
+	// a feed without a schedule of its own is polled at the global
+	// schedule's ticks, or sooner at its learned interval (jobs.nextDue)
+	own := feedSchedules(cur.cfg)
+	global, _ := config.CronParser.Parse(cur.cfg.Schedule)
 	schedules := make(map[string]jobs.Schedule, len(cur.cfg.Feeds))
-	for name, s := range feedSchedules(cur.cfg) {
+	for _, f := range cur.cfg.Feeds {
+		s, ok := own[f.Name]
+		if !ok {
+			s = global
+		}
 		if s != nil {
-			schedules[name] = s
+			schedules[f.Name] = s
 		}
 	}
 	s := jobs.NewSettings(cur.pipe, schedules)

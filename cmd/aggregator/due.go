@@ -13,8 +13,9 @@ import (
 )
 
 // nothingDue explains a fetch that polled no feed, from the feeds' saved
-// states: how many are backing off after failures, waiting because their
-// server asked, or gone, and until when. It returns an error (exit status
+// states: how many are backing off after failures, waiting for their
+// learned interval to pass or because their server asked, or gone, and
+// until when. It returns an error (exit status
 // 1) when no feed is healthy, so that cron reports that everything is
 // failing; otherwise it writes the explanation to w and returns nil.
 func nothingDue(ctx context.Context, w io.Writer, states func(context.Context) (map[string]news.FeedState, error), rep *pipeline.Report) error {
@@ -45,7 +46,7 @@ func nothingDue(ctx context.Context, w io.Writer, states func(context.Context) (
 		parts = append(parts, fmt.Sprintf("%d in backoff until %s", backoff, stamp(backoffUntil)))
 	}
 	if waiting > 0 {
-		parts = append(parts, fmt.Sprintf("%d waiting until %s as their servers asked", waiting, stamp(waitUntil)))
+		parts = append(parts, fmt.Sprintf("%d waiting until %s (their learned intervals, or as their servers asked)", waiting, stamp(waitUntil)))
 	}
 	if gone > 0 {
 		parts = append(parts, fmt.Sprintf("%d gone (410: remove them from the config)", gone))

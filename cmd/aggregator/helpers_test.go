@@ -312,6 +312,10 @@ func (fs *feedServer) maxInflight(p string) int {
 func feedConfig(storePath, schedule string, feeds ...string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "schedule: %q\nstore: %s\nlog:\n  level: debug\nfetch:\n  per_host: 4\n  host_delay: 1ms\n", schedule, storePath)
+	// Due again a millisecond after each poll, as these tests were written
+	// for fixed polling: every tick polls every feed. Adaptive polling has
+	// tests of its own (wake_test.go).
+	b.WriteString("  min_interval: 1ms\n  max_interval: 1ms\n")
 	b.WriteString("output:\n  title: Test merged\n  link: https://merged.example/\n  listen: 127.0.0.1:0\nfeeds:\n")
 	for i := 0; i+1 < len(feeds); i += 2 {
 		fmt.Fprintf(&b, "  - name: %s\n    url: %s\n", feeds[i], feeds[i+1])

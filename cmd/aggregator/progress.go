@@ -199,10 +199,11 @@ func feedLine(fr pipeline.FeedReport) string {
 	return s
 }
 
-// printReport writes what a poll did: in normal mode a line per failed or
-// skipped feed and the summary line; in verbose mode (the feeds had a line
-// each as they finished) the skipped feeds and the summary; in quiet mode
-// only the failed feeds.
+// printReport writes what a poll did: in normal mode a line per failed
+// feed and the summary line, which counts the feeds not due (with adaptive
+// polling most feeds wait at most runs: they are not listed); in verbose
+// mode (the feeds had a line each as they finished) a line per skipped
+// feed and the summary; in quiet mode only the failed feeds.
 func printReport(w io.Writer, rep *pipeline.Report, v verbosity) {
 	var items, fresh, merged int
 	for _, f := range rep.Feeds {
@@ -212,14 +213,18 @@ func printReport(w io.Writer, rep *pipeline.Report, v verbosity) {
 		switch {
 		case f.Status == pipeline.StatusFailed && v != verbose:
 			fmt.Fprintf(w, "%-20s failed: %v\n", f.Name, f.Err)
-		case f.Status == pipeline.StatusSkipped && v != quiet:
+		case f.Status == pipeline.StatusSkipped && v == verbose:
 			fmt.Fprintf(w, "%-20s skipped (not due; --force polls it now)\n", f.Name)
 		}
 	}
 	if v == quiet {
 		return
 	}
-	fmt.Fprintf(w, "polled %d feeds in %s: %d ok, %d not modified, %d failed; %d items, %d new, %d merged into existing stories\n",
+	fmt.Fprintf(w, "polled %d feeds in %s: %d ok, %d not modified, %d failed; %d items, %d new, %d merged into existing stories",
 		len(rep.Feeds)-rep.Count(pipeline.StatusSkipped), rep.Duration.Round(1e6), rep.Count(pipeline.StatusOK),
 		rep.Count(pipeline.StatusNotModified), rep.Count(pipeline.StatusFailed), items, fresh, merged)
+	if n := rep.Count(pipeline.StatusSkipped); n > 0 {
+		fmt.Fprintf(w, "; %d not due (--force polls them now)", n)
+	}
+	fmt.Fprintln(w)
 }

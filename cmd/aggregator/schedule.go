@@ -29,13 +29,17 @@ type scheduler struct {
 	mu      sync.Mutex
 	entries map[string]cron.EntryID // by schedule
 	groups  map[string][]string     // feeds by schedule; nil: every feed
+	wakeID  cron.EntryID            // the wake asked for; 0: none
+	// wakeGap is the least time from a poll to the wake it asks for
+	// (maxWakeGap; tests shorten it).
+	wakeGap time.Duration
 }
 
 func newScheduler(log *slog.Logger, request func(feeds []string)) *scheduler {
 	logger := cronLogger{log}
 	c := cron.New(cron.WithParser(config.CronParser), cron.WithLogger(logger),
 		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
-	return &scheduler{c: c, request: request, entries: map[string]cron.EntryID{}}
+	return &scheduler{c: c, request: request, entries: map[string]cron.EntryID{}, wakeGap: maxWakeGap}
 }
 
 // set makes the scheduler ask for groups: for each schedule, the feeds it
@@ -74,6 +78,33 @@ func (s *scheduler) fire(spec string) {
 	if ok {
 		s.request(feeds)
 	}
+}
+
+// wake asks for a poll of feeds (nil: every feed) at t, in place of the
+// wake asked for before; a zero t asks for none. Adaptive polling gives
+// each feed a time of its own, which may fall between two ticks.
+func (s *scheduler) wake(t time.Time, feeds []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.wakeID != 0 {
+		s.c.Remove(s.wakeID)
+		s.wakeID = 0
+	}
+	if !t.IsZero() {
+		s.wakeID = s.c.Schedule(once(t), cron.FuncJob(func() { s.request(feeds) }))
+	}
+}
+
+// once is a cron schedule that runs at one time.
+type once time.Time
+
+// Next returns the time of o when it is after now, else the zero time
+// (robfig/cron's "never").
+func (o once) Next(now time.Time) time.Time {
+	if t := time.Time(o); t.After(now) {
+		return t
+	}
+	return time.Time{}
 }
 
 func (s *scheduler) start() { s.c.Start() }
@@ -152,6 +183,7 @@ func (d *daemon) poll(ctx context.Context, feeds []string, publishOnly bool) {
 	if rep != nil {
 		logReport(d.app.log, rep)
 	}
+	d.wakeForDue(ctx, cur)
 }
 
 // publish renders what the store holds now into the output server and,

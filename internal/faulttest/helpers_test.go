@@ -185,6 +185,9 @@ func writeConfig(t *testing.T, dir string, fs *feedServer, schedule string, file
 	var b strings.Builder
 	fmt.Fprintf(&b, "schedule: %q\nstore: %s\n", schedule, s.store)
 	b.WriteString("fetch:\n  timeout: 30s\n  per_host: 16\n  concurrency: 16\n  host_delay: 1ms\n")
+	// Due at every tick (interval bounds of 1ms): the faults strike polls
+	// that follow one another, as before adaptive polling.
+	b.WriteString("  min_interval: 1ms\n  max_interval: 1ms\n")
 	b.WriteString("output:\n  title: Fault test\n  link: http://127.0.0.1/\n  max_items: 0\n  listen: 127.0.0.1:0\n")
 	if files {
 		if err := os.MkdirAll(s.outDir, 0o755); err != nil {

@@ -113,23 +113,35 @@ func (s *Settings) feed(name string) (news.Feed, Schedule, bool) {
 
 // firstDue is when a feed without a queued poll is due: now (to the
 // second) when it may be polled now, as the daemon of one instance polls
-// every due feed at start; otherwise the first tick of its schedule at or
-// after the earliest time it may be polled. Zero for a gone feed.
-func firstDue(sched Schedule, st news.FeedState, now time.Time) time.Time {
+// every due feed at start; otherwise the earliest time it may be polled
+// (st.NextPoll), at the first tick of its schedule then when the feed has
+// a schedule of its own (own). Zero for a gone feed.
+func firstDue(sched Schedule, own bool, st news.FeedState, now time.Time) time.Time {
 	switch {
 	case st.Gone:
 		return time.Time{}
 	case !st.NextPoll.After(now):
 		return now.UTC().Truncate(time.Second)
+	case !own:
+		return ceilSecond(st.NextPoll)
 	}
 	return sched.Next(st.NextPoll.Add(-time.Nanosecond)).UTC()
 }
 
+// minNext is the least time between two polls of a feed that follows its
+// learned interval, as the daemon of one instance wakes for such a feed
+// at least a minute after its last poll.
+const minNext = time.Minute
+
 // nextDue is the due time of the poll after the one due at due that ran
 // at now and left the feed in state st: the first tick of its schedule
 // after both, at or after the earliest time the feed may be polled
-// (st.NextPoll: a server's Retry-After, a backoff). Zero for a gone feed.
-func nextDue(sched Schedule, due, now time.Time, st news.FeedState) time.Time {
+// (st.NextPoll: its learned interval, a server's Retry-After, a backoff).
+// A feed without a schedule of its own (own false) may be due sooner, at
+// that earliest time itself, but not sooner than minNext after now: as
+// the daemon of one instance polls the feeds due at each tick and wakes
+// between ticks for the next feed due. Zero for a gone feed.
+func nextDue(sched Schedule, own bool, due, now time.Time, st news.FeedState) time.Time {
 	if st.Gone {
 		return time.Time{}
 	}
@@ -137,8 +149,29 @@ func nextDue(sched Schedule, due, now time.Time, st news.FeedState) time.Time {
 	if now.After(from) {
 		from = now
 	}
+	wake := ceilSecond(later(st.NextPoll, from.Add(minNext)))
 	if np := st.NextPoll.Add(-time.Nanosecond); np.After(from) {
 		from = np
 	}
-	return sched.Next(from).UTC()
+	tick := sched.Next(from).UTC()
+	if !own && wake.Before(tick) {
+		return wake
+	}
+	return tick
+}
+
+// ceilSecond returns t in UTC rounded up to the second.
+func ceilSecond(t time.Time) time.Time {
+	if u := t.Truncate(time.Second); u.Before(t) {
+		return u.Add(time.Second).UTC()
+	}
+	return t.UTC()
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

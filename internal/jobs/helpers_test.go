@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -141,6 +142,12 @@ func (fs *feedServer) generated(n, items int) []news.Feed {
 // settingsFor polls feeds every hour with a loopback fetcher.
 func settingsFor(feeds []news.Feed) *Settings {
 	f := fetch.NewClient(fetch.Options{PerHost: 16, HostDelay: -1, Timeout: 20 * time.Second})
+	// each feed on its own hourly schedule: polled at its ticks, whatever
+	// interval it learns (args_test.go tests the learned intervals' dues)
+	feeds = slices.Clone(feeds)
+	for i := range feeds {
+		feeds[i].Schedule = "@every 1h"
+	}
 	pipe := &pipeline.Settings{Feeds: feeds, Window: 72 * time.Hour, Fetcher: f}
 	sched, err := cron.ParseStandard("@every 1h")
 	if err != nil {

@@ -77,7 +77,7 @@ func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) error {
 	if err != nil {
 		return w.failed(job, err)
 	}
-	next := nextDue(sched, job.Args.Due, now, b.State)
+	next := nextDue(sched, feed.Schedule != "", job.Args.Due, now, b.State)
 	switch err := w.commit(ctx, job, ps.Generation, b, next, now); {
 	case errors.Is(err, errRefused):
 		c.cfg.Log.Info("poll commit refused by the fence", "feed", feed.Name, "due", job.Args.Due, "attempt", job.Attempt, "why", err)

@@ -110,7 +110,7 @@ func queuePolls(ctx context.Context, c *Cluster, tx pgx.Tx, s *Settings, missing
 	for _, f := range missing {
 		_, sched, _ := s.feed(f.Name)
 		st := pipeline.StateFor(states, f)
-		due := firstDue(sched, st, now)
+		due := firstDue(sched, f.Schedule != "", st, now)
 		if due.IsZero() {
 			continue // gone
 		}

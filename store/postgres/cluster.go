@@ -82,17 +82,17 @@ type PollStart struct {
 // wrote that generation.
 func (db *DB) PollStart(ctx context.Context, feed string) (PollStart, error) {
 	var (
-		ps                     PollStart
-		attempt, success, next pgtype.Int8
-		due                    pgtype.Int8
-		count, status, fails   int64
+		ps                              PollStart
+		attempt, success, next, lastNew pgtype.Int8
+		due                             pgtype.Int8
+		count, status, fails, interval  int64
 	)
 	st := &ps.State
 	err := db.pool.QueryRow(ctx, `SELECT `+feedColumns+`, f.generation, f.due, m.model
 		FROM feeds f LEFT JOIN feed_models m ON m.feed = f.name WHERE f.name = $1`, feed).Scan(
 		&st.Name, &st.URL, &st.ConfigURL, &st.ETag, &st.LastModified, &st.BodyHash,
 		&st.RedirectTo, &count, &attempt, &success, &status, &st.LastError, &fails, &next, &st.Gone,
-		&ps.Generation, &due, &ps.Model)
+		&interval, &lastNew, &ps.Generation, &due, &ps.Model)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return PollStart{}, nil
@@ -101,6 +101,7 @@ func (db *DB) PollStart(ctx context.Context, feed string) (PollStart, error) {
 	}
 	st.RedirectCount, st.LastStatus, st.Failures = int(count), int(status), int(fails)
 	st.LastAttempt, st.LastSuccess, st.NextPoll = fromNanos(attempt), fromNanos(success), fromNanos(next)
+	st.Interval, st.LastNew = time.Duration(interval), fromNanos(lastNew)
 	ps.Saved, ps.Due = true, fromNanos(due)
 	return ps, nil
 }
@@ -148,7 +149,7 @@ func SetDue(ctx context.Context, tx pgx.Tx, fresh []news.FeedState, due []time.T
 }
 
 const setDueSQL = `INSERT INTO feeds (` + feedColumns + `, generation, due)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18)
 	ON CONFLICT (name) DO UPDATE SET due = excluded.due`
 
 // InboxLag returns how many items wait in the inbox to be placed and when

@@ -43,8 +43,8 @@ type migration struct {
 	sql     string
 }
 
-// migrations returns our migrations in version order; versions run from 1
-// without a gap.
+// migrations returns our migrations in version order: 1, 2, 3, ... with
+// no gap (a missing file would be a migration never applied).
 func migrations() ([]migration, error) {
 	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
 	if err != nil {
@@ -154,11 +154,14 @@ func migrateOurs(ctx context.Context, conn *pgx.Conn) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	if have > len(ms) {
-		return nil, fmt.Errorf("%w (version %d, this binary knows %d)", ErrSchemaTooNew, have, len(ms))
+	if last := lastVersion(ms); have > last {
+		return nil, fmt.Errorf("%w (version %d, this binary knows %d)", ErrSchemaTooNew, have, last)
 	}
 	var done []int
-	for _, m := range ms[have:] {
+	for _, m := range ms {
+		if m.version <= have {
+			continue
+		}
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			if _, err := tx.Exec(ctx, m.sql); err != nil {
 				return err
@@ -172,6 +175,14 @@ func migrateOurs(ctx context.Context, conn *pgx.Conn) ([]int, error) {
 		done = append(done, m.version)
 	}
 	return done, nil
+}
+
+// lastVersion is the version of the last of ms, 0 for none.
+func lastVersion(ms []migration) int {
+	if len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
 }
 
 // querier is what a connection, a pool and a transaction offer.
@@ -208,13 +219,14 @@ func checkSchema(ctx context.Context, pool *pgxpool.Pool) error {
 		return err
 	}
 	have, err := ourVersion(ctx, pool)
+	last := lastVersion(ms)
 	switch {
 	case err != nil:
 		return err
-	case have > len(ms):
-		return fmt.Errorf("%w (version %d, this binary knows %d)", ErrSchemaTooNew, have, len(ms))
-	case have < len(ms):
-		return fmt.Errorf("%w (version %d, this binary's is %d)", ErrNotMigrated, have, len(ms))
+	case have > last:
+		return fmt.Errorf("%w (version %d, this binary knows %d)", ErrSchemaTooNew, have, last)
+	case have < last:
+		return fmt.Errorf("%w (version %d, this binary's is %d)", ErrNotMigrated, have, last)
 	}
 	m, err := riverMigrator(pool)
 	if err != nil {

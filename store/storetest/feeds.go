@@ -18,6 +18,7 @@ func testFeedStates(t *testing.T, s Store) {
 		RedirectTo: "https://r2.example/rss", RedirectCount: 2,
 		LastAttempt: t0, LastSuccess: t0.Add(-time.Hour), LastStatus: 304,
 		LastError: "boom", Failures: 3, NextPoll: t0.Add(15 * time.Minute), Gone: true,
+		Interval: 17*time.Minute + 321*time.Nanosecond, LastNew: t0.Add(-2 * time.Hour),
 	}
 	never := news.FeedState{Name: "never"} // zero times must come back zero
 	for _, st := range []news.FeedState{full, never} {
@@ -36,6 +37,7 @@ func testFeedStates(t *testing.T, s Store) {
 	assertState(t, got["never"], never)
 
 	full.Failures, full.Gone, full.LastError = 0, false, ""
+	full.Interval, full.LastNew = 26*time.Hour, time.Time{} // a learned interval changes; LastNew back to zero
 	if err := s.SaveFeedState(ctx, full); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +68,7 @@ func assertState(t *testing.T, got, want news.FeedState) {
 	t.Helper()
 	for _, p := range []struct{ g, w *time.Time }{
 		{&got.LastAttempt, &want.LastAttempt}, {&got.LastSuccess, &want.LastSuccess},
-		{&got.NextPoll, &want.NextPoll},
+		{&got.NextPoll, &want.NextPoll}, {&got.LastNew, &want.LastNew},
 	} {
 		if !p.g.Equal(*p.w) || p.g.IsZero() != p.w.IsZero() || (!p.g.IsZero() && p.g.Location() != time.UTC) {
 			t.Errorf("%s: time %v, want %v in UTC", want.Name, *p.g, *p.w)
