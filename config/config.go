@@ -117,7 +117,8 @@ type Output struct {
 	Title       string `yaml:"title"`
 	Link        string `yaml:"link"`
 	Description string `yaml:"description"`
-	// MaxItems is the number of stories in each feed; 0 means no limit.
+	// MaxItems is the number of stories in each feed; 0 means no limit,
+	// an absent key DefaultMaxItems.
 	MaxItems int    `yaml:"max_items"`
 	Listen   string `yaml:"listen"`
 	// Files maps a format (rss, atom, json) to a path written atomically

@@ -173,3 +173,25 @@ func TestHostDelay(t *testing.T) {
 		t.Fatalf("negative host_delay: %v", err)
 	}
 }
+
+// TestMaxItemsDefault: an absent output.max_items is DefaultMaxItems (the
+// documented 200), an explicit 0 no limit.
+func TestMaxItemsDefault(t *testing.T) {
+	for _, tc := range []struct {
+		name, yaml string
+		want       int
+	}{
+		{"set", valid, 10},
+		{"absent", strings.Replace(valid, "  max_items: 10\n", "", 1), DefaultMaxItems},
+		{"zero", strings.Replace(valid, "max_items: 10", "max_items: 0", 1), 0},
+		{"no output", "feeds:\n  - name: a\n    url: https://example.com/feed.xml\n", DefaultMaxItems},
+	} {
+		cfg, err := Parse("c.yaml", []byte(tc.yaml))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if cfg.Output.MaxItems != tc.want {
+			t.Errorf("%s: max_items %d, want %d", tc.name, cfg.Output.MaxItems, tc.want)
+		}
+	}
+}

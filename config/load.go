@@ -88,6 +88,12 @@ func Parse(name string, data []byte) (*Config, error) {
 			cfg.Fetch.AllowPrivate = true
 		}
 	}
+	// an absent output.max_items is the default; 0 means no limit
+	if out, _ := child(doc, "output"); out == nil {
+		cfg.Output.MaxItems = DefaultMaxItems
+	} else if m, _ := child(out, "max_items"); m == nil {
+		cfg.Output.MaxItems = DefaultMaxItems
+	}
 	cfg.setDefaults()
 	if errs := cfg.validate(name, doc); len(errs) > 0 {
 		return nil, errs
