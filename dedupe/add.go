@@ -54,7 +54,8 @@ type candidate struct {
 }
 
 // mergeLinks is how many members of each of two stories a document must
-// be a copy or a version of for the two to be merged: a running story
+// be a copy or a version of for the two to be merged (all of a story of
+// two; see needLinks): a running story
 // split early (a version that matched nothing, then its own copies and
 // versions) is joined again by the later copies that match both halves,
 // while one page that happens to resemble a page of another story cannot
@@ -112,9 +113,9 @@ func (ix *Index) bestStory(fp *fingerprint, keys *[nKeys]uint32) (int32, []int32
 	}
 	ix.scratch.links = links
 	also := ix.scratch.also[:0]
-	if i := slices.IndexFunc(links, func(l [2]int32) bool { return l[0] == own }); links[i][1] >= mergeLinks {
+	if i := slices.IndexFunc(links, func(l [2]int32) bool { return l[0] == own }); links[i][1] >= ix.needLinks(own) {
 		for _, l := range links {
-			if l[0] != own && l[1] >= mergeLinks {
+			if l[0] != own && l[1] >= ix.needLinks(l[0]) {
 				also = append(also, l[0])
 			}
 		}
@@ -247,3 +248,11 @@ func (c *candSet) add(s int32) bool {
 
 // has reports whether slot s is marked.
 func (c *candSet) has(s int32) bool { return c.stamps[s] == c.stamp }
+
+// needLinks is how many members of story st a document must link to for
+// st to be merged with another story it links to: mergeLinks, or every
+// member of a smaller story, but never one link alone (a bridging page has
+// one link to a story of one page).
+func (ix *Index) needLinks(st int32) int32 {
+	return max(2, min(mergeLinks, ix.stories[st].members))
+}

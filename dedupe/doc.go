@@ -73,9 +73,10 @@
 //     ([Index.Add]): a copy or a version of any member places the document
 //     in that member's story (single-link clustering, so the versions of a
 //     running story chain, each to its neighbours), and two stories a
-//     document links to by three members or more each are merged: a
-//     running story split earlier is joined again, while one page that
-//     resembles one page of another story cannot glue them (the "star"
+//     document links to by three members or more each (every member of a
+//     story of two) are merged: a running story split earlier is joined
+//     again, while one page that resembles one page of another story
+//     cannot glue them (the "star"
 //     clustering of Aslam, Pelekhov and Rus, JGAA 2004, with overlapping
 //     stars merged). Placement is deterministic: the pipeline places a
 //     poll's items in one order (publish time, then id), whatever the

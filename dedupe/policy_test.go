@@ -135,6 +135,38 @@ func TestPolicyStoryMerge(t *testing.T) {
 	}
 }
 
+// TestPolicySmallStoryMerge: a story split early whose first half only
+// two outlets carried is joined by the full text, a copy of both of that
+// half's members and of three of the other's; a half that one page alone
+// carries is not: one link to a story of one page is what a bridging page
+// has too.
+func TestPolicySmallStoryMerge(t *testing.T) {
+	ps := paragraphs(345, 8)
+	first, second, full := page(ps[:5]...), page(ps[3:]...), page(ps...)
+	for _, n := range []int{2, 1} {
+		var docs []tdoc
+		for i := 0; i < n; i++ {
+			docs = append(docs, doc(fmt.Sprintf("a%d", i), fmt.Sprintf("fa%d", i), i, first))
+		}
+		for i := 0; i < 3; i++ {
+			docs = append(docs, doc(fmt.Sprintf("b%d", i), fmt.Sprintf("fb%d", i), 10+i, second))
+		}
+		ix := newSet(Options{})
+		st := add(ix, docs...)
+		if st[0] == st[n] {
+			t.Fatalf("%d-page half: the halves merged before the full text came: %v", n, st)
+		}
+		d := ix.add(doc("full", "g", 30, full), "story-full")
+		merged := slices.Contains(d.Absorbed, st[0]) || slices.Contains(d.Absorbed, st[n])
+		if n == 2 && !merged {
+			t.Errorf("a copy of both pages of a two-page half and of three of the other did not merge them: story %s absorbing %v (%s)", d.StoryID, d.Absorbed, d.Reason)
+		}
+		if n == 1 && merged {
+			t.Errorf("one link to a one-page story merged it: story %s absorbing %v (%s)", d.StoryID, d.Absorbed, d.Reason)
+		}
+	}
+}
+
 // TestPolicyStockCaption: two summary-only items of different stories
 // that open with the same stock photo caption are apart: the caption is
 // not taken for their common lead.
