@@ -23,7 +23,13 @@ import (
 // openStoreOnly parses the flags of a command that reads the config and
 // the store but polls nothing, and opens both; the caller closes the store.
 func openStoreOnly(ctx context.Context, e *env, name string, args []string) (*config.Config, storage, error) {
-	cfg, _, err := configOnly(ctx, e, name, args)
+	fs := newFlags(e, name, "")
+	var cf configFlags
+	cf.register(fs, true)
+	if err := parseFlags(fs, args); err != nil {
+		return nil, nil, err
+	}
+	cfg, err := storeConfig(ctx, e, &cf)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -32,6 +38,22 @@ func openStoreOnly(ctx context.Context, e *env, name string, args []string) (*co
 		return nil, nil, err
 	}
 	return cfg, db, nil
+}
+
+// storeConfig returns the config of a command that reads the store and
+// polls nothing: with --demo the demo's, on the store of the user's last
+// demo run (demoStoreConfig), else the file's.
+func storeConfig(ctx context.Context, e *env, cf *configFlags) (*config.Config, error) {
+	if !cf.demo {
+		cfg, _, err := loadConfig(ctx, e, cf)
+		return cfg, err
+	}
+	cfg, err := demoStoreConfig()
+	if err != nil {
+		return nil, err
+	}
+	cf.apply(cfg)
+	return cfg, nil
 }
 
 // runFeeds prints each configured feed's poll status. Errors are shown
@@ -155,13 +177,13 @@ func oneLine(s string) string {
 func runStats(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "stats", "")
 	var cf configFlags
-	cf.register(fs, false)
+	cf.register(fs, true)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	var names []string
-	if !storeOnly(fs, &cf) {
-		cfg, _, err := loadConfig(ctx, e, &cf)
+	if cf.demo || !storeOnly(fs, &cf) {
+		cfg, err := storeConfig(ctx, e, &cf)
 		if err != nil {
 			return err
 		}
