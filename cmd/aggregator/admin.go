@@ -25,7 +25,7 @@ import (
 func openStoreOnly(ctx context.Context, e *env, name string, args []string) (*config.Config, storage, error) {
 	fs := newFlags(e, name, "")
 	var cf configFlags
-	cf.register(fs, true)
+	registerStoreFlags(fs, &cf)
 	if err := parseFlags(fs, args); err != nil {
 		return nil, nil, err
 	}
@@ -38,6 +38,13 @@ func openStoreOnly(ctx context.Context, e *env, name string, args []string) (*co
 		return nil, nil, err
 	}
 	return cfg, db, nil
+}
+
+// registerStoreFlags registers the config flags of a command that reads
+// the store and polls nothing; its --demo reads the demo's store.
+func registerStoreFlags(fs *flag.FlagSet, cf *configFlags) {
+	cf.register(fs, true)
+	fs.Lookup("demo").Usage = "read the store of the last demo run (fetch --demo or serve --demo) instead of the config's"
 }
 
 // storeConfig returns the config of a command that reads the store and
@@ -177,7 +184,7 @@ func oneLine(s string) string {
 func runStats(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "stats", "")
 	var cf configFlags
-	cf.register(fs, true)
+	registerStoreFlags(fs, &cf)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
