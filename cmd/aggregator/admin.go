@@ -189,7 +189,15 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var names []string
-	if cf.demo || !storeOnly(fs, &cf) {
+	alone := !cf.demo && storeOnly(fs, &cf)
+	if alone && !config.IsPostgres(cf.store) {
+		// Only a path typed on the command line: a typo would otherwise
+		// make a new, empty store there and report it.
+		if _, err := os.Stat(cf.store); err != nil {
+			return fmt.Errorf("no store at %s: %w", cf.store, err)
+		}
+	}
+	if !alone {
 		cfg, err := storeConfig(ctx, e, &cf)
 		if err != nil {
 			return err
