@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"html"
 	"io"
 	"path/filepath"
 	"strings"
@@ -20,19 +18,8 @@ func TestNoFalseRecordWarning(t *testing.T) {
 	dir := t.TempDir()
 	fs := newFeedServer(t)
 	now := time.Now()
-	item := func(b *strings.Builder, i int, s story) {
-		pub := now.Add(-time.Duration(i) * 10 * time.Hour).Format(time.RFC1123Z)
-		fmt.Fprintf(b, "<item><guid isPermaLink=\"false\">%s</guid><title>%s</title><link>https://agency.example/%s</link><pubDate>%s</pubDate><description>%s</description></item>\n",
-			s.guid, html.EscapeString(s.title), s.guid, pub, html.EscapeString("<p>"+s.body+"</p>"))
-	}
 	feed := func(ss []story) []byte {
-		var b strings.Builder
-		b.WriteString("<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Agency</title><link>https://agency.example/</link><description>t</description>\n")
-		for i, s := range ss {
-			item(&b, i, s)
-		}
-		b.WriteString("</channel></rss>\n")
-		return []byte(b.String())
+		return rssAt("Agency", ss, func(i int) time.Time { return now.Add(-time.Duration(i) * 10 * time.Hour) })
 	}
 	// Twelve items, ten hours apart: most are older than the 48-hour window.
 	all := stories("agency", 13)
