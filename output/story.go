@@ -40,11 +40,30 @@ func StoryPath(id string) string { return "stories/" + url.PathEscape(id) }
 // base (Options.Link).
 func storyURL(base, id string) string {
 	ref := &url.URL{Path: StoryPath(id)}
-	b, err := url.Parse(base)
+	b, err := serviceBase(base)
 	if err != nil || base == "" {
 		return "/" + ref.String()
 	}
 	return b.ResolveReference(ref).String()
+}
+
+// serviceBase parses the service's public address (Options.Link) as the
+// base the paths it serves are resolved against: its path is a directory,
+// so that https://example.org/news serves stories/ID at
+// https://example.org/news/stories/ID, as https://example.org/news/ does
+// (resolving against the URL as written would drop its last segment).
+func serviceBase(link string) (*url.URL, error) {
+	b, err := url.Parse(link)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasSuffix(b.Path, "/") {
+		b.Path += "/"
+		if b.RawPath != "" {
+			b.RawPath += "/"
+		}
+	}
+	return b, nil
 }
 
 type storyPage struct {

@@ -23,7 +23,13 @@ import (
 // openStoreOnly parses the flags of a command that reads the config and
 // the store but polls nothing, and opens both; the caller closes the store.
 func openStoreOnly(ctx context.Context, e *env, name string, args []string) (*config.Config, storage, error) {
-	cfg, _, err := configOnly(ctx, e, name, args)
+	fs := newFlags(e, name, "")
+	var cf configFlags
+	registerStoreFlags(fs, &cf)
+	if err := parseFlags(fs, args); err != nil {
+		return nil, nil, err
+	}
+	cfg, err := storeConfig(ctx, e, &cf)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -32,6 +38,29 @@ func openStoreOnly(ctx context.Context, e *env, name string, args []string) (*co
 		return nil, nil, err
 	}
 	return cfg, db, nil
+}
+
+// registerStoreFlags registers the config flags of a command that reads
+// the store and polls nothing; its --demo reads the demo's store.
+func registerStoreFlags(fs *flag.FlagSet, cf *configFlags) {
+	cf.register(fs, true)
+	fs.Lookup("demo").Usage = "read the store of the last demo run (fetch --demo or serve --demo) instead of the config's"
+}
+
+// storeConfig returns the config of a command that reads the store and
+// polls nothing: with --demo the demo's, on the store of the user's last
+// demo run (demoStoreConfig), else the file's.
+func storeConfig(ctx context.Context, e *env, cf *configFlags) (*config.Config, error) {
+	if !cf.demo {
+		cfg, _, err := loadConfig(ctx, e, cf)
+		return cfg, err
+	}
+	cfg, err := demoStoreConfig()
+	if err != nil {
+		return nil, err
+	}
+	cf.apply(cfg)
+	return cfg, nil
 }
 
 // runFeeds prints each configured feed's poll status. Errors are shown
@@ -155,13 +184,21 @@ func oneLine(s string) string {
 func runStats(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "stats", "")
 	var cf configFlags
-	cf.register(fs, false)
+	registerStoreFlags(fs, &cf)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	var names []string
-	if !storeOnly(fs, &cf) {
-		cfg, _, err := loadConfig(ctx, e, &cf)
+	alone := !cf.demo && storeOnly(fs, &cf)
+	if alone && !config.IsPostgres(cf.store) {
+		// Only a path typed on the command line: a typo would otherwise
+		// make a new, empty store there and report it.
+		if _, err := os.Stat(cf.store); err != nil {
+			return fmt.Errorf("no store at %s: %w", cf.store, err)
+		}
+	}
+	if !alone {
+		cfg, err := storeConfig(ctx, e, &cf)
 		if err != nil {
 			return err
 		}

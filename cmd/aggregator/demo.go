@@ -59,8 +59,7 @@ func startDemo(ctx context.Context) (*demoServer, error) {
 // last demo run stored. Without a cache directory (no $HOME) the store is
 // in a temporary directory of this run, tmp, which the caller removes.
 func demoStore() (store, tmp string, err error) {
-	if dir, err := os.UserCacheDir(); err == nil && filepath.IsAbs(dir) {
-		dir = filepath.Join(dir, "aggregator", "demo")
+	if dir, ok := demoStoreDir(); ok {
 		if err := os.MkdirAll(dir, 0o700); err == nil {
 			return filepath.Join(dir, "aggregator.db"), "", nil
 		}
@@ -70,6 +69,33 @@ func demoStore() (store, tmp string, err error) {
 		return "", "", fmt.Errorf("demo store: %w", err)
 	}
 	return filepath.Join(tmp, "aggregator.db"), tmp, nil
+}
+
+// demoStoreDir returns the directory of the demo's store in the user's
+// cache directory, and false when the user has none.
+func demoStoreDir() (string, bool) {
+	dir, err := os.UserCacheDir()
+	if err != nil || !filepath.IsAbs(dir) {
+		return "", false
+	}
+	return filepath.Join(dir, "aggregator", "demo"), true
+}
+
+// demoStoreConfig returns the demo's configuration for a command that
+// reads its store and polls nothing (feeds, stats): no feed server is
+// started, and the store must be there, made by the user's last fetch or
+// serve --demo.
+func demoStoreConfig() (*config.Config, error) {
+	dir, ok := demoStoreDir()
+	if !ok {
+		return nil, errors.New("no demo store: the user has no cache directory (fetch --demo keeps its store for its own run only)")
+	}
+	store := filepath.Join(dir, "aggregator.db")
+	if _, err := os.Stat(store); err != nil {
+		return nil, fmt.Errorf("no demo store at %s: run aggregator fetch --demo (or serve --demo) first", store)
+	}
+	d := &demoServer{store: store, base: "http://127.0.0.1/"}
+	return d.config(), nil
 }
 
 // config returns the configuration of the demo: the embedded feeds, the

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -99,5 +100,44 @@ func TestExplainDemo(t *testing.T) {
 	code, stderr := runBinEnv(t, dir, env, &out, "explain", "--demo", links[0], links[1])
 	if code != 0 || !strings.Contains(out.String(), "decision: same story") {
 		t.Errorf("explain --demo %s %s: exit %d:\n%s%s", links[0], links[1], code, out.String(), stderr)
+	}
+}
+
+// TestFeedsStatsDemo: feeds and stats take --demo like serve, fetch and
+// explain (18 #5) and read the store of the user's last demo run; before
+// any demo run they say so instead of making an empty store.
+func TestFeedsStatsDemo(t *testing.T) {
+	dir := t.TempDir()
+	cache := filepath.Join(dir, "cache")
+	env := demoEnv(dir, cache, dir)
+	for _, cmd := range []string{"feeds", "stats"} {
+		code, stderr := runBinEnv(t, dir, env, io.Discard, cmd, "--demo")
+		if code != 1 || !strings.Contains(stderr, "fetch --demo") {
+			t.Errorf("%s --demo before a demo run: exit %d, %q; want 1 and a hint to run fetch --demo", cmd, code, stderr)
+		}
+	}
+	store := filepath.Join(cache, "aggregator", "demo", "aggregator.db")
+	if _, err := os.Stat(store); err == nil {
+		t.Error("feeds or stats --demo made a demo store")
+	}
+	if code, stderr := runBinEnv(t, dir, env, io.Discard, "fetch", "--demo"); code != 0 {
+		t.Fatalf("fetch --demo: exit %d: %s", code, stderr)
+	}
+	var feeds bytes.Buffer
+	if code, stderr := runBinEnv(t, dir, env, &feeds, "feeds", "--demo"); code != 0 {
+		t.Fatalf("feeds --demo: exit %d: %s", code, stderr)
+	}
+	var stats bytes.Buffer
+	if code, stderr := runBinEnv(t, dir, env, &stats, "stats", "--demo"); code != 0 {
+		t.Fatalf("stats --demo: exit %d: %s", code, stderr)
+	}
+	for _, f := range demo.Feeds() {
+		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(f.Name) + `\s+ok\s`).MatchString(feeds.String()) {
+			t.Errorf("feeds --demo does not show %s as ok:\n%s", f.Name, feeds.String())
+		}
+	}
+	if !regexp.MustCompile(`(?m)^items\s+45$`).MatchString(stats.String()) ||
+		!strings.Contains(stats.String(), store) {
+		t.Errorf("stats --demo does not describe the demo store of 45 items:\n%s", stats.String())
 	}
 }

@@ -95,6 +95,14 @@ func TestStatsStoreOnly(t *testing.T) {
 	if code, _, stderr := runCmd(t, "stats", "--store", dbPath, "--config", "missing.yaml"); code == 0 || !strings.Contains(stderr, "missing.yaml") {
 		t.Errorf("stats with a missing --config: exit %d: %s", code, stderr)
 	}
+	// A store path with a typo is an error, not a new empty store.
+	typo := filepath.Join(dir, "a.bd")
+	if code, out, stderr := runCmd(t, "stats", "--store", typo); code != 1 || !strings.Contains(stderr, "no store at "+typo) {
+		t.Errorf("stats --store of a missing file: exit %d:\n%s%s", code, out, stderr)
+	}
+	if _, err := os.Stat(typo); err == nil {
+		t.Errorf("stats --store made %s", typo)
+	}
 }
 
 // TestImportSkipsUnsafe: import takes only http(s) URLs with a host and

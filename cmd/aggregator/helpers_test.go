@@ -151,15 +151,20 @@ func stories(feed string, n int) []story {
 	return out
 }
 
-// rss renders an RSS 2.0 document.
+// rss renders an RSS 2.0 document, its items dated a minute apart on
+// 2024-05-01.
 func rss(title string, items []story) []byte {
+	return rssAt(title, items, func(i int) time.Time { return time.Date(2024, 5, 1, 8, i, 0, 0, time.UTC) })
+}
+
+// rssAt renders an RSS 2.0 document, item i dated pub(i).
+func rssAt(title string, items []story, pub func(i int) time.Time) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>%s</title><link>https://%s.example/</link><description>test</description>\n",
 		html.EscapeString(title), strings.ToLower(title))
 	for i, it := range items {
-		pub := time.Date(2024, 5, 1, 8, i, 0, 0, time.UTC).Format(time.RFC1123Z)
 		fmt.Fprintf(&b, "<item><guid isPermaLink=\"false\">%s</guid><title>%s</title><link>https://%s.example/%s</link><pubDate>%s</pubDate><description>%s</description></item>\n",
-			it.guid, html.EscapeString(it.title), strings.ToLower(title), it.guid, pub, html.EscapeString("<p>"+it.body+"</p>"))
+			it.guid, html.EscapeString(it.title), strings.ToLower(title), it.guid, pub(i).Format(time.RFC1123Z), html.EscapeString("<p>"+it.body+"</p>"))
 	}
 	b.WriteString("</channel></rss>\n")
 	return []byte(b.String())

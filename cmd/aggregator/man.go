@@ -108,7 +108,11 @@ and
 .B explain
 take
 .B \-\-demo
-instead, to run on demo feeds embedded in the binary, with no network.
+instead, to run on demo feeds embedded in the binary, with no network;
+.B feeds
+and
+.B stats
+take it to read the store of the last demo run.
 `
 
 const manTail = `.SH CONFIGURATION

@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // command is one subcommand: a one-line summary for the command list, a
@@ -145,6 +146,9 @@ func usage(w io.Writer) {
 func newFlags(e *env, name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	if args == "" {
+		noArgs.Store(fs, true)
+	}
 	fs.Usage = func() {
 		if e.describe != nil {
 			e.describe(fs, args)
@@ -167,10 +171,16 @@ func synopsis(fs *flag.FlagSet, args string) string {
 	return strings.TrimSpace(line + " " + args)
 }
 
+// noArgs holds the flag sets (of newFlags) of the commands that take no
+// arguments.
+var noArgs sync.Map
+
 // parseFlags parses args, turning a flag error into errUsage (the flag
 // package has printed it). A flag of the command written after an
 // argument, where the flag package stops looking for flags, is an error
-// with a hint showing the command line in the right order.
+// with a hint showing the command line in the right order. An argument
+// given to a command that takes none is an error naming it (the command
+// would run as if it had not been written).
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -179,20 +189,40 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return errUsage
 	}
 	rest := fs.Args()
+	var flags, plain []string
 	if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
-		return nil // everything after -- is an argument
+		plain = rest // everything after -- is an argument
+	} else {
+		flags, plain = reorder(fs, rest)
 	}
-	if fixed, ok := reorder(fs, rest); ok {
-		fmt.Fprintf(fs.Output(), "aggregator %s: flags go before arguments: aggregator %s %s\n", fs.Name(), fs.Name(), fixed)
+	var msg []string
+	if _, none := noArgs.LoadAndDelete(fs); none && len(plain) > 0 {
+		msg = append(msg, "takes no arguments, got "+strings.Join(quoteArgs(plain), " "))
+		plain = nil
+	}
+	if len(flags) > 0 {
+		msg = append(msg, "flags go before arguments: "+strings.Join(append([]string{"aggregator", fs.Name()}, quoteAll(append(flags, plain...))...), " "))
+	}
+	if len(msg) > 0 {
+		fmt.Fprintf(fs.Output(), "aggregator %s: %s\n", fs.Name(), strings.Join(msg, "; "))
 		return errUsage
 	}
 	return nil
 }
 
-// reorder returns rest (what followed the first argument) with the flags of
-// fs it holds moved to the front, and whether it held any.
-func reorder(fs *flag.FlagSet, rest []string) (string, bool) {
-	var flags, plain []string
+// quoteArgs quotes each word as Go does (%q), to show exactly what was
+// given.
+func quoteArgs(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = fmt.Sprintf("%q", w)
+	}
+	return out
+}
+
+// reorder splits rest (what followed the first argument) into the flags
+// of fs it holds, in the order given, and the other words.
+func reorder(fs *flag.FlagSet, rest []string) (flags, plain []string) {
 	for i := 0; i < len(rest); i++ {
 		name, value, hasValue := strings.Cut(strings.TrimLeft(rest[i], "-"), "=")
 		f := fs.Lookup(name)
@@ -209,10 +239,7 @@ func reorder(fs *flag.FlagSet, rest []string) (string, bool) {
 			flags = append(flags, rest[i])
 		}
 	}
-	if len(flags) == 0 {
-		return "", false
-	}
-	return strings.Join(quoteAll(append(flags, plain...)), " "), true
+	return flags, plain
 }
 
 func isBool(f *flag.Flag) bool {

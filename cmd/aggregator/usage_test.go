@@ -82,6 +82,31 @@ func TestFlagAfterArgument(t *testing.T) {
 	}
 }
 
+// TestStrayArgument: a command that takes no arguments refuses one, naming
+// it, instead of running without it (or hinting at a command line that
+// would run without it).
+func TestStrayArgument(t *testing.T) {
+	dir := t.TempDir()
+	cfg := loopbackConfig(t, dir, "")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"stats", "--config", cfg, "extra"}, `aggregator stats: takes no arguments, got "extra"`},
+		{[]string{"check", "--config", cfg, "a", "b c"}, `aggregator check: takes no arguments, got "a" "b c"`},
+		{[]string{"fetch", "now", "--config", cfg}, `aggregator fetch: takes no arguments, got "now"; flags go before arguments: aggregator fetch --config ` + cfg},
+		{[]string{"feeds", "--config", cfg, "--", "--demo"}, `aggregator feeds: takes no arguments, got "--demo"`},
+		{[]string{"version", "x"}, `aggregator version: takes no arguments, got "x"`},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		code, stderr := runBin(t, dir, &out, tt.args...)
+		if code != 2 || !strings.Contains(stderr, tt.want) || out.Len() > 0 {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2, nothing on stdout and %q", tt.args, code, out.String(), stderr, tt.want)
+		}
+	}
+}
+
 // TestVersion: `version` prints the module version and the VCS revision,
 // time and modified flag from the binary's build info, not "dev"; an
 // -ldflags version wins (18 #5).
