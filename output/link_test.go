@@ -19,11 +19,16 @@ func TestLinksUnderServicePath(t *testing.T) {
 		}
 		const story = `https://news.example.org/world/stories/s-lighthouse`
 		for path, want := range map[string]string{
-			"/feed.atom": `<link href="` + story + `" rel="related"`,
-			"/feed.rss":  `<atom:link href="` + story + `" rel="related"`,
-			"/feed.json": `"story":"` + story + `"`,
+			"/feed.atom#self":       `<link href="https://news.example.org/world/feed.atom" rel="self"`,
+			"/feed.rss#self":        `<atom:link href="https://news.example.org/world/feed.rss" rel="self"`,
+			"/feed.json#self":       `"feed_url":"https://news.example.org/world/feed.json"`,
+			"/tags/coast.atom#self": `<link href="https://news.example.org/world/tags/coast.atom" rel="self"`,
+			"/feed.atom":            `<link href="` + story + `" rel="related"`,
+			"/feed.rss":             `<atom:link href="` + story + `" rel="related"`,
+			"/feed.json":            `"story":"` + story + `"`,
 		} {
-			if body := string(docs[path].Body); !strings.Contains(body, want) {
+			doc, _, _ := strings.Cut(path, "#")
+			if body := string(docs[doc].Body); !strings.Contains(body, want) {
 				t.Errorf("link %s: %s lacks %s", link, path, want)
 			}
 		}

@@ -126,7 +126,7 @@ func newMeta(opts Options, path, format, tag string, entries []entry) feedMeta {
 // parse leaves the URL relative.
 func feedURL(base, path, format string) string {
 	ref := &url.URL{Path: path + "." + format}
-	b, err := url.Parse(base)
+	b, err := serviceBase(base)
 	if err != nil {
 		return ref.String()
 	}
