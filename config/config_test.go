@@ -140,6 +140,33 @@ func TestAddFeeds(t *testing.T) {
 	}
 }
 
+// TestAddFeedsToConfigWithoutFeeds: import starts from a config that
+// lists no feed yet (no feeds key, or an empty list); another error still
+// refuses the file.
+func TestAddFeedsToConfigWithoutFeeds(t *testing.T) {
+	for _, start := range []string{"store: x.db\n", "store: x.db\nfeeds: []\n"} {
+		path := t.TempDir() + "/config.yaml"
+		if err := os.WriteFile(path, []byte(start), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		added, _, err := AddFeeds(path, []Feed{{Name: "Outlet", URL: "https://outlet.example/feed"}})
+		if err != nil || len(added) != 1 {
+			t.Fatalf("%q: added %v, %v", start, added, err)
+		}
+		cfg, err := LoadFile(path)
+		if err != nil || len(cfg.Feeds) != 1 || cfg.Store != "x.db" {
+			t.Fatalf("%q: after import: %+v, %v", start, cfg, err)
+		}
+	}
+	path := t.TempDir() + "/config.yaml"
+	if err := os.WriteFile(path, []byte("store: x.db\nschedule: often\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := AddFeeds(path, []Feed{{Name: "Outlet", URL: "https://outlet.example/feed"}}); err == nil || !strings.Contains(err.Error(), "schedule") {
+		t.Errorf("a config with a bad schedule and no feeds: %v, want the schedule named", err)
+	}
+}
+
 func TestAddFeedsInvalidChangesNothing(t *testing.T) {
 	path := t.TempDir() + "/config.yaml"
 	bad := valid + "colour: red\n"

@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -34,16 +35,21 @@ func AddFeeds(path string, feeds []Feed) (added []Feed, skipped []Skipped, err e
 	if err != nil {
 		return nil, nil, fmt.Errorf("config: %w", err)
 	}
-	cfg, err := Parse(path, data)
-	if err != nil {
+	var existing []Feed
+	switch cfg, err := Parse(path, data); {
+	case err == nil:
+		existing = cfg.Feeds
+	case !onlyNoFeeds(err):
 		return nil, nil, err
 	}
+	// (a config without feeds yet is what import starts from; the file
+	// with the feeds added is validated whole below)
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, nil, fmt.Errorf("config: %w", err)
 	}
 	seq := feedsNode(root.Content[0])
-	added, skipped = uniqueFeeds(cfg.Feeds, feeds)
+	added, skipped = uniqueFeeds(existing, feeds)
 	for _, f := range added {
 		var n yaml.Node
 		if err := n.Encode(f); err != nil {
@@ -184,4 +190,14 @@ func writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("config: %w", err)
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// onlyNoFeeds reports whether err says only that the config lists no
+// feed.
+func onlyNoFeeds(err error) bool {
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 {
+		return false
+	}
+	return es[0].Key == "feeds" && strings.Contains(es[0].Msg, "at least one feed")
 }

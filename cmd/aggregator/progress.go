@@ -220,11 +220,20 @@ func printReport(w io.Writer, rep *pipeline.Report, v verbosity) {
 	if v == quiet {
 		return
 	}
-	fmt.Fprintf(w, "polled %d feeds in %s: %d ok, %d not modified, %d failed; %d items, %d new, %d merged into existing stories",
-		len(rep.Feeds)-rep.Count(pipeline.StatusSkipped), rep.Duration.Round(1e6), rep.Count(pipeline.StatusOK),
+	polled := len(rep.Feeds) - rep.Count(pipeline.StatusSkipped)
+	fmt.Fprintf(w, "polled %d %s in %s: %d ok, %d not modified, %d failed; %d items, %d new, %d merged into existing stories",
+		polled, plural(polled, "feed", "feeds"), rep.Duration.Round(1e6), rep.Count(pipeline.StatusOK),
 		rep.Count(pipeline.StatusNotModified), rep.Count(pipeline.StatusFailed), items, fresh, merged)
 	if n := rep.Count(pipeline.StatusSkipped); n > 0 {
 		fmt.Fprintf(w, "; %d not due (--force polls them now)", n)
 	}
 	fmt.Fprintln(w)
+}
+
+// plural returns one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -165,6 +165,9 @@ func TestReportCountsFeedsNotDue(t *testing.T) {
 	var plain, verb strings.Builder
 	printReport(&plain, rep, normal)
 	printReport(&verb, rep, verbose)
+	if !strings.HasPrefix(plain.String(), "polled 1 feed in ") {
+		t.Errorf("normal: %q, want it to start %q", plain.String(), "polled 1 feed in ")
+	}
 	if strings.Contains(plain.String(), "skipped") || !strings.HasSuffix(plain.String(), "; 2 not due (--force polls them now)\n") {
 		t.Errorf("normal: %q, want one summary line counting 2 feeds not due", plain.String())
 	}
