@@ -3,6 +3,7 @@ package dedupe
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -267,6 +268,37 @@ func TestMaySignOff(t *testing.T) {
 		s = s[:min(len(s), 40)]
 		if signOffBlock.MatchString(s) && !maySignOff(s) {
 			t.Fatalf("maySignOff(%q) = false, but the regexp matches", s)
+		}
+	}
+}
+
+// TestStoryAgeWhateverTheOrder: the older of two merged stories takes the
+// other in, its age being its earliest member's, in whatever order the
+// members were linked: placed one by one, or restored from a store in
+// another order (a placer that takes over rebuilds its window so).
+func TestStoryAgeWhateverTheOrder(t *testing.T) {
+	ps := paragraphs(341, 8)
+	first, second, full := page(ps[:5]...), page(ps[3:]...), page(ps...)
+	docs := []tdoc{
+		doc("a0", "fa0", 0, first), doc("a1", "fa1", 1, first), doc("a2", "fa2", 20, first),
+		doc("b0", "fb0", 10, second), doc("b1", "fb1", 11, second), doc("b2", "fb2", 12, second),
+	}
+	live := newSet(Options{})
+	st := add(live, docs...)
+	if st[0] != st[2] || st[3] != st[5] || st[0] == st[3] {
+		t.Fatalf("placed: %v, want a* in one story and b* in another", st)
+	}
+	restored := newSet(Options{})
+	for _, i := range []int{2, 3, 4, 5, 1, 0} { // the late copy of a first
+		if err := restored.ix.Restore(docs[i].doc(), st[i], live.record(docs[i])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, s := range map[string]*testSet{"placed": live, "restored": restored} {
+		d := s.add(doc("full", "g", 30, full), "story-full")
+		if d.StoryID != st[0] || !slices.Equal(d.Absorbed, []string{st[3]}) {
+			t.Errorf("%s: the full text in %s absorbing %v, want %s (the older) absorbing [%s] (%s)",
+				name, d.StoryID, d.Absorbed, st[0], st[3], d.Reason)
 		}
 	}
 }

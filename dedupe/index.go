@@ -85,7 +85,7 @@ type story struct {
 	core    int32
 	first   int32
 	members int32
-	founded int64 // the founder's publish time, Unix seconds
+	founded int64 // the earliest member's publish time, Unix seconds
 }
 
 // Index is the dedupe window: the fingerprints of the documents placed in

@@ -60,6 +60,9 @@ func (ix *Index) link(slot int32, storyID string) {
 	e.story, e.nextInStory = si, st.first
 	st.first = slot
 	st.members++
+	// founded is the earliest member's publish time, whatever the order
+	// the members were linked in (placed, or restored from a store)
+	st.founded = min(st.founded, e.published)
 }
 
 // Join places a document in storyID without comparison (an exact

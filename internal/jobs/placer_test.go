@@ -129,6 +129,11 @@ func TestPlacerFailover(t *testing.T) {
 	if !maps.Equal(got, want) {
 		t.Errorf("stories after the failover differ from one placer's: %d items in %d stories, want %d in %d",
 			len(got), len(slices.Compact(slices.Sorted(maps.Values(got)))), len(want), len(slices.Compact(slices.Sorted(maps.Values(want)))))
+		for k, v := range got {
+			if want[k] != v {
+				t.Logf("DIFF %s: got %s want %s", k, v, want[k])
+			}
+		}
 	}
 	if merged := len(want) - len(slices.Compact(slices.Sorted(maps.Values(want)))); merged == 0 {
 		t.Error("the rounds merged nothing: the test shows nothing")
