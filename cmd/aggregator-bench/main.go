@@ -29,7 +29,8 @@
 //
 // Flags:
 //
-//	--feeds LIST        cases: feed counts, N or NxM for M items per feed (default 100,1000,10000)
+//	--feeds LIST        cases: feed counts, N or NxM for M items per feed (default 100,1000,10000;
+//	                    "" runs none)
 //	--items M           items per feed of a case given as N (default 50)
 //	--bytes B           text bytes per story (default 3000)
 //	--dup F             share of items that copy a wire story (default 0.4)
@@ -50,6 +51,13 @@
 //	--scaling LIST      window sizes at which the cost of one dedupe Add is measured, to show how
 //	                    it grows with the items in the window (default 5000,20000,50000; "" skips)
 //	--seed S            generator seed (default 1)
+//	--peers N           the peer comparison: the wire-dev feeds of --corpus copied to N loopback
+//	                    feeds (each on an address of its own), polled once from scratch by
+//	                    `aggregator fetch` and by newsboat and sfeed when installed (default 80;
+//	                    0 skips); a peer that is not installed is reported and skipped
+//	--peer-runs R       runs of each tool in the peer comparison, alternating (default 3)
+//	--aggregator LIST   aggregator binaries the peer comparison runs, comma-separated
+//	                    (default: ./cmd/aggregator built with go build)
 //
 // The CPU profiles label each poll with its phase: go tool pprof
 // -tagfocus phase=steady-304 shows one phase. The default 10,000 × 50 case
@@ -61,6 +69,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -108,6 +117,8 @@ type options struct {
 	baselineFeeds, reps  int
 	corpus               string
 	seed                 uint64
+	peers, peerRuns      int
+	aggregators          []string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -130,6 +141,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.reps, "reps", 3, "runs per baseline measurement")
 	fs.StringVar(&o.corpus, "corpus", filepath.Join("..", "shared", "corpus"), "directory of the labelled corpora")
 	fs.Uint64Var(&o.seed, "seed", 1, "generator seed")
+	fs.IntVar(&o.peers, "peers", 80, "feeds of the peer comparison (0: skip)")
+	fs.IntVar(&o.peerRuns, "peer-runs", 3, "runs of each tool in the peer comparison")
+	aggs := fs.String("aggregator", "", "aggregator binaries for the peer comparison (default: built from ./cmd/aggregator)")
 	scaling := fs.String("scaling", "5000,20000,50000", "window sizes at which the dedupe cost per item is measured (empty: skip)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -138,7 +152,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	for _, f := range strings.Split(*feeds, ",") {
-		c, err := parseCase(strings.TrimSpace(f), o.items)
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		c, err := parseCase(f, o.items)
 		if err != nil {
 			return nil, err
 		}
@@ -153,6 +170,14 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 			return nil, fmt.Errorf("--scaling: bad size %q", f)
 		}
 		o.scaling = append(o.scaling, n)
+	}
+	for _, a := range strings.Split(*aggs, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			o.aggregators = append(o.aggregators, a)
+		}
+	}
+	if o.peers < 0 || o.peerRuns <= 0 {
+		return nil, errors.New("--peers must not be negative, --peer-runs must be positive")
 	}
 	if o.items <= 0 || o.bytes <= 0 || o.dup < 0 || o.dup > 1 || o.concurrency <= 0 || o.reps <= 0 {
 		return nil, errors.New("--items, --bytes, --concurrency and --reps must be positive, --dup within [0, 1]")
@@ -186,6 +211,7 @@ type Results struct {
 	Cases     []CaseResult   `json:"cases"`
 	Baselines []MethodResult `json:"baselines,omitempty"`
 	Scaling   []ScalePoint   `json:"window_scaling,omitempty"`
+	Peers     []PeerResult   `json:"peers,omitempty"`
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -209,6 +235,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		res.Scaling = windowScaling(spec, o.scaling)
 		printScalingPoints(stdout, res.Scaling)
 	}
+	if o.peers > 0 {
+		if res.Peers, err = runPeers(o, stderr); err != nil {
+			return err
+		}
+		printPeers(stdout, o.peers, res.Peers)
+	}
 	for _, bc := range o.feeds {
 		c, err := runCase(o, bc, now, stderr)
 		if err != nil {
@@ -230,6 +262,32 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// runPeers runs the peer comparison on the wire-dev feeds, building the
+// aggregator first unless --aggregator names the binaries. A missing
+// corpus is reported and skipped.
+func runPeers(o *options, stderr io.Writer) ([]PeerResult, error) {
+	dir := filepath.Join(o.corpus, "wire-dev", "feeds")
+	if _, err := os.Stat(dir); err != nil {
+		return []PeerResult{{Tool: "all", Skipped: "no corpus: " + err.Error()}}, nil
+	}
+	bins := o.aggregators
+	if len(bins) == 0 {
+		tmp, err := os.MkdirTemp(o.dir, "aggregator-bench-bin-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(tmp)
+		bin := filepath.Join(tmp, "aggregator")
+		build := exec.Command("go", "build", "-o", bin, "github.com/wirestory/aggregator/cmd/aggregator")
+		build.Stdout, build.Stderr = stderr, stderr
+		if err := build.Run(); err != nil {
+			return nil, fmt.Errorf("build the aggregator: %w", err)
+		}
+		bins = []string{bin}
+	}
+	return comparePeers(context.Background(), dir, o.peers, o.peerRuns, o.concurrency, bins)
 }
 
 // runCase generates and serves n feeds and runs the measured process on

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -77,4 +78,24 @@ func per(s float64, n int) float64 {
 		return 0
 	}
 	return s * 1e6 / float64(n)
+}
+
+func printPeers(w io.Writer, n int, rs []PeerResult) {
+	fmt.Fprintf(w, "peers: first poll of the wire-dev feeds copied to %d loopback feeds (median of the runs; peak RSS: the largest process)\n", n)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "tool\twall s\tCPU s\tpeak RSS MB\truns (wall s / MB)\t")
+	for _, r := range rs {
+		if r.Skipped != "" {
+			fmt.Fprintf(tw, "%s\t\t\t\tskipped: %s\t\n", r.Tool, r.Skipped)
+			continue
+		}
+		wall, cpu, peak := r.median()
+		var runs []string
+		for _, x := range r.Runs {
+			runs = append(runs, fmt.Sprintf("%.2f/%.0f", x.Wall, x.PeakMB))
+		}
+		fmt.Fprintf(tw, "%s\t%.2f\t%.2f\t%.0f\t%s\t\n", r.Tool, wall, cpu, peak, strings.Join(runs, " "))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
 }
