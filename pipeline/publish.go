@@ -53,6 +53,22 @@ func (p *Pipeline) Publish(ctx context.Context, s *Settings, opts output.Options
 	return in, docs, nil
 }
 
+// PublishFeed renders only the main feed, in each of formats: the newest
+// stories (opts.MaxItems of them), as Publish renders them, without the
+// tag feeds, the page and the other formats. A one-shot fetch, which
+// writes one or two files, publishes through it. It only reads the store.
+func (p *Pipeline) PublishFeed(ctx context.Context, s *Settings, opts output.Options, formats ...string) (output.Docs, error) {
+	stories, err := p.Stories(ctx, news.StoryQuery{Limit: opts.MaxItems}, s.Priority)
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	docs, err := output.RenderFeed(output.Input{Stories: stories}, opts, formats...)
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	return docs, nil
+}
+
 // feedsByTag maps each tag to the names of the feeds that have it.
 func feedsByTag(feeds []news.Feed) map[string][]string {
 	out := make(map[string][]string)
