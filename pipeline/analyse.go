@@ -12,8 +12,8 @@ import (
 type feedBatch struct {
 	idx   int // the feed's index in the settings and the report
 	batch news.Batch
-	skip  bool              // nothing to store: the fetch could not begin
 	furn  *dedupe.Furniture // the model learned, taken in once stored
+	err   error             // the store failed while the feed was analysed
 	// fresh and changed count the new and changed items of the batch.
 	fresh, changed int
 }
