@@ -29,6 +29,7 @@ type childSpec struct {
 	Window      time.Duration `json:"window"`
 	MaxItems    int           `json:"max_items"`
 	Chunk       int           `json:"chunk"`
+	ChunkItems  int           `json:"chunk_items"`
 }
 
 // Phase is one measured poll cycle (or the restart) of a case.
@@ -109,7 +110,7 @@ func phases(ctx context.Context, spec childSpec, log *slog.Logger) (*CaseResult,
 	// lifted so that it does not serialise the whole poll (see the
 	// package doc).
 	f := fetch.NewClient(fetch.Options{Concurrency: spec.Concurrency, PerHost: spec.Concurrency, HostDelay: -1})
-	b.set = &pipeline.Settings{Window: spec.Window, ChunkFeeds: spec.Chunk, Fetcher: f}
+	b.set = &pipeline.Settings{Window: spec.Window, ChunkFeeds: spec.Chunk, ChunkItems: spec.ChunkItems, InFlight: spec.Concurrency, Fetcher: f}
 	for i := range spec.Feeds {
 		b.set.Feeds = append(b.set.Feeds, news.Feed{Name: fmt.Sprintf("feed-%05d", i), URL: fmt.Sprintf("%s/f/%d.xml", spec.Server, i)})
 	}

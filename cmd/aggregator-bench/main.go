@@ -36,8 +36,9 @@
 //	--dup F             share of items that copy a wire story (default 0.4)
 //	--concurrency C     fetch.Options.Concurrency (default 16, the fetcher's default)
 //	--window D          dedupe window (default 72h)
-//	--chunk N           pipeline.Config.ChunkFeeds: feeds fetched, deduped and stored together
+//	--chunk N           pipeline.Settings.ChunkFeeds: most feeds stored together
 //	                    (default 0: the pipeline's default)
+//	--chunk-items N     pipeline.Settings.ChunkItems: most items stored together (0: the default)
 //	--max-items K       stories published (default 200)
 //	--dir DIR           where the temporary stores go (default $TMPDIR)
 //	--json FILE         also write the results as JSON to FILE
@@ -56,6 +57,8 @@
 //	                    `aggregator fetch` and by newsboat and sfeed when installed (default 80;
 //	                    0 skips); a peer that is not installed is reported and skipped
 //	--peer-runs R       runs of each tool in the peer comparison, alternating (default 3)
+//	--peer-max-items K  output.max_items of the aggregator in the peer comparison (default 200,
+//	                    the config's default; 0 publishes every story)
 //	--aggregator LIST   aggregator binaries the peer comparison runs, comma-separated
 //	                    (default: ./cmd/aggregator built with go build)
 //
@@ -110,7 +113,7 @@ type options struct {
 	dup                  float64
 	concurrency          int
 	window               time.Duration
-	chunk                int
+	chunk, chunkItems    int
 	maxItems             int
 	dir, jsonOut, cpuOut string
 	baselines            bool
@@ -118,6 +121,7 @@ type options struct {
 	corpus               string
 	seed                 uint64
 	peers, peerRuns      int
+	peerMaxItems         int
 	aggregators          []string
 }
 
@@ -131,7 +135,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.dup, "dup", 0.4, "share of items that copy a wire story")
 	fs.IntVar(&o.concurrency, "concurrency", 16, "fetches in flight")
 	fs.DurationVar(&o.window, "window", 72*time.Hour, "dedupe window")
-	fs.IntVar(&o.chunk, "chunk", 0, "feeds per chunk of a poll (0: the pipeline's default)")
+	fs.IntVar(&o.chunk, "chunk", 0, "most feeds stored together (0: the pipeline's default)")
+	fs.IntVar(&o.chunkItems, "chunk-items", 0, "most items stored together (0: the pipeline's default)")
 	fs.IntVar(&o.maxItems, "max-items", 200, "stories published")
 	fs.StringVar(&o.dir, "dir", os.TempDir(), "directory for the temporary stores")
 	fs.StringVar(&o.jsonOut, "json", "", "write the results as JSON to this file")
@@ -143,6 +148,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Uint64Var(&o.seed, "seed", 1, "generator seed")
 	fs.IntVar(&o.peers, "peers", 80, "feeds of the peer comparison (0: skip)")
 	fs.IntVar(&o.peerRuns, "peer-runs", 3, "runs of each tool in the peer comparison")
+	fs.IntVar(&o.peerMaxItems, "peer-max-items", 200, "stories the aggregator publishes in the peer comparison (0: all)")
 	aggs := fs.String("aggregator", "", "aggregator binaries for the peer comparison (default: built from ./cmd/aggregator)")
 	scaling := fs.String("scaling", "5000,20000,50000", "window sizes at which the dedupe cost per item is measured (empty: skip)")
 	if err := fs.Parse(args); err != nil {
@@ -287,7 +293,7 @@ func runPeers(o *options, stderr io.Writer) ([]PeerResult, error) {
 		}
 		bins = []string{bin}
 	}
-	return comparePeers(context.Background(), dir, o.peers, o.peerRuns, o.concurrency, bins)
+	return comparePeers(context.Background(), dir, o.peers, o.peerRuns, o.concurrency, o.peerMaxItems, bins)
 }
 
 // runCase generates and serves n feeds and runs the measured process on
@@ -311,7 +317,7 @@ func runCase(o *options, bc benchCase, now time.Time, stderr io.Writer) (*CaseRe
 	}
 	defer os.RemoveAll(dir)
 	spec := childSpec{Server: srv.url, Feeds: n, Items: bc.items, Concurrency: o.concurrency, Dir: dir,
-		Window: o.window, MaxItems: o.maxItems, Chunk: o.chunk}
+		Window: o.window, MaxItems: o.maxItems, Chunk: o.chunk, ChunkItems: o.chunkItems}
 	if o.cpuOut != "" {
 		ext := filepath.Ext(o.cpuOut)
 		spec.CPUProfile = fmt.Sprintf("%s-%dx%d%s", strings.TrimSuffix(o.cpuOut, ext), n, bc.items, ext)

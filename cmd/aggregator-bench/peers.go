@@ -66,7 +66,7 @@ type peerTool struct {
 // comparePeers serves n feeds, the corpus feeds in dir copied in turn,
 // and runs every tool runs times. aggregators are the aggregator binaries to
 // compare (each a tool of its own).
-func comparePeers(ctx context.Context, dir string, n, runs, concurrency int, aggregators []string) ([]PeerResult, error) {
+func comparePeers(ctx context.Context, dir string, n, runs, concurrency, maxItems int, aggregators []string) ([]PeerResult, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*"))
 	if err != nil || len(files) == 0 {
 		return nil, fmt.Errorf("no feeds in %s", dir)
@@ -78,7 +78,7 @@ func comparePeers(ctx context.Context, dir string, n, runs, concurrency int, agg
 	defer srv.close()
 	var tools []peerTool
 	for _, a := range aggregators {
-		tools = append(tools, aggregatorTool(a, concurrency))
+		tools = append(tools, aggregatorTool(a, concurrency, maxItems))
 	}
 	tools = append(tools, newsboatTool(concurrency), sfeedTool(concurrency))
 	res := make([]PeerResult, len(tools))
@@ -140,11 +140,11 @@ func lastLines(s string, n int) string {
 	return strings.Join(l[max(0, len(l)-n):], "\n")
 }
 
-func aggregatorTool(bin string, concurrency int) peerTool {
+func aggregatorTool(bin string, concurrency, maxItems int) peerTool {
 	return peerTool{name: "aggregator " + filepath.Base(bin), setup: func(dir string, feeds []peerFeed) (*exec.Cmd, error) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "store: %s\ndedupe:\n  window: 87600h\nfetch:\n  concurrency: %d\n  host_delay: 0s\n", filepath.Join(dir, "aggregator.db"), concurrency)
-		b.WriteString("output:\n  title: Peer comparison\n  link: http://127.0.0.1/\n  max_items: 0\nfeeds:\n")
+		fmt.Fprintf(&b, "output:\n  title: Peer comparison\n  link: http://127.0.0.1/\n  max_items: %d\nfeeds:\n", maxItems)
 		for _, f := range feeds {
 			fmt.Fprintf(&b, "  - name: %s\n    url: %s\n", f.name, f.url)
 		}

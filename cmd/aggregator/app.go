@@ -250,6 +250,9 @@ func settingsOf(cfg *config.Config, f pipeline.Fetcher) *pipeline.Settings {
 		Priority:     slices.Clone(cfg.Dedupe.Priority),
 		Fetcher:      f,
 		SecretParams: slices.Clone(cfg.Fetch.SecretParams),
+		// As many feeds in flight as fetches: a feed waiting for its
+		// server holds no memory.
+		InFlight: cfg.Fetch.Concurrency,
 	}
 }
 

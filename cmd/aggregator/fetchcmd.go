@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 
 	"github.com/wirestory/aggregator/output"
 	"github.com/wirestory/aggregator/pipeline"
@@ -60,7 +61,14 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	printReport(e.stderr, rep, v)
-	_, docs, err := a.pipe.Publish(ctx, settings, outputOptions(a.cfg, 0, nil))
+	// Only the formats written: not the tag feeds, the page or the others.
+	formats := []string{*format}
+	for f := range a.cfg.Output.Files {
+		if !slices.Contains(formats, f) {
+			formats = append(formats, f)
+		}
+	}
+	docs, err := a.pipe.PublishFeed(ctx, settings, outputOptions(a.cfg, 0, nil), formats...)
 	if err != nil {
 		return err
 	}
