@@ -30,6 +30,10 @@ type childSpec struct {
 	MaxItems    int           `json:"max_items"`
 	Chunk       int           `json:"chunk"`
 	ChunkItems  int           `json:"chunk_items"`
+	// Restart runs only the restart, in a fresh process over the store
+	// the cycles left: open it and rebuild the window, then a steady-304
+	// cycle, as a restarted daemon does.
+	Restart bool `json:"restart"`
 }
 
 // Phase is one measured poll cycle (or the restart) of a case.
@@ -117,11 +121,14 @@ func phases(ctx context.Context, spec childSpec, log *slog.Logger) (*CaseResult,
 	b.opts = output.Options{Title: "Benchmark", Link: "http://127.0.0.1:8080/", MaxItems: spec.MaxItems}
 	b.out = output.NewServer(b.opts)
 	defer b.out.Close()
+	res := &CaseResult{Feeds: spec.Feeds, Items: spec.Items}
+	if spec.Restart {
+		return res, b.restart(ctx, res)
+	}
 	if err := b.open(ctx); err != nil {
 		return nil, err
 	}
 	defer func() { b.db.Close() }()
-	res := &CaseResult{Feeds: spec.Feeds, Items: spec.Items}
 	for _, c := range []struct {
 		name       string
 		validators bool
@@ -135,23 +142,29 @@ func phases(ctx context.Context, spec childSpec, log *slog.Logger) (*CaseResult,
 		}
 		res.Phases = append(res.Phases, ph)
 	}
-	if err := setValidators(ctx, spec.Server, true); err != nil {
-		return nil, err
-	}
+	return res, setValidators(ctx, spec.Server, true)
+}
+
+// restart opens the store and rebuilds the window in this fresh process
+// (measured as the phase "restart"), then polls once more with the
+// server answering 304 ("restarted-304": the memory of a daemon holding
+// the window).
+func (b *bench) restart(ctx context.Context, res *CaseResult) error {
 	restart := Phase{Name: "restart"}
 	var err error
-	restart.Poll, err = measure(func() error {
-		if err := b.db.Close(); err != nil {
-			return err
-		}
-		return b.open(ctx)
-	})
+	restart.Poll, err = measure(func() error { return b.open(ctx) })
 	if err != nil {
-		return nil, err
+		return err
 	}
+	defer func() { b.db.Close() }()
 	res.Phases = append(res.Phases, restart)
+	ph, err := b.cycle(ctx, "restarted-304")
+	if err != nil {
+		return err
+	}
+	res.Phases = append(res.Phases, ph)
 	res.StoreMB = float64(fileSize(b.path)+fileSize(b.path+"-wal")) / (1 << 20)
-	return res, nil
+	return nil
 }
 
 // open opens the store and builds the pipeline, rebuilding its window
