@@ -14,8 +14,17 @@ type feedBatch struct {
 	batch news.Batch
 	furn  *dedupe.Furniture // the model learned, taken in once stored
 	err   error             // the store failed while the feed was analysed
+	slot  chan struct{}     // the analysis slot held, if any: see release
 	// fresh and changed count the new and changed items of the batch.
 	fresh, changed int
+}
+
+// release gives back the analysis slot fb holds, if any.
+func (fb *feedBatch) release() {
+	if fb.slot != nil {
+		<-fb.slot
+		fb.slot = nil
+	}
 }
 
 // analyse turns a fetched feed's items into fb's batch: repeats within the

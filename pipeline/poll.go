@@ -186,7 +186,14 @@ func (p *Pipeline) fetchStage(ctx context.Context, s *Settings, states map[strin
 			}
 			wg.Go(func() {
 				p.fetchFeed(ctx, s, fb, rep, progress, cpus)
-				results <- fb
+				// The analysis slot is held until the batch is taken:
+				// analysed feeds do not pile up while the writer works.
+				slot := fb.slot
+				fb.slot = nil
+				results <- fb // fb is the collector's from here
+				if slot != nil {
+					<-slot
+				}
 			})
 		}
 	}()
@@ -255,8 +262,9 @@ func (p *Pipeline) fetchFeed(ctx context.Context, s *Settings, fb *feedBatch, re
 	progress(done)
 }
 
-// fetchOne fetches one feed into fb and analyses its items; the error is
-// the store's.
+// fetchOne fetches one feed into fb and analyses its items, taking a slot
+// of cpus for the analysis (fb.release gives it back); the error is the
+// store's.
 func (p *Pipeline) fetchOne(ctx context.Context, s *Settings, fb *feedBatch, fr *FeedReport, cpus chan struct{}) error {
 	start := time.Now()
 	res := s.Fetcher.Fetch(ctx, fb.batch.State, fb.batch.Now)
@@ -280,7 +288,7 @@ func (p *Pipeline) fetchOne(ctx context.Context, s *Settings, fb *feedBatch, fr 
 		p.log.Warn("feed URL rewritten after repeated permanent redirects", "feed", fr.Name, "from", redact(res.Rewritten), "to", redact(res.State.URL))
 	}
 	cpus <- struct{}{}
-	defer func() { <-cpus }()
+	fb.slot = cpus // released by the caller, once it has handed fb on
 	err := p.analyse(context.WithoutCancel(ctx), fb, res.Items)
 	s.learn(fb, fr, res.Dates)
 	return err
@@ -332,7 +340,9 @@ func (p *Pipeline) FetchFeed(ctx context.Context, s *Settings, st news.FeedState
 	fr := FeedReport{Name: st.Name}
 	cpus := make(chan struct{}, 1)
 	var err error
-	if perr := p.contain(st.Name, func() { err = p.fetchOne(ctx, s, &fb, &fr, cpus) }); perr != nil {
+	perr := p.contain(st.Name, func() { err = p.fetchOne(ctx, s, &fb, &fr, cpus) })
+	fb.release()
+	if perr != nil {
 		fr.Status, fr.Err = StatusFailed, fmt.Errorf("fetch %s: %w", st.Name, perr)
 		fb.batch.State.LastError, fb.batch.State.Failures = fr.Err.Error(), fb.batch.State.Failures+1
 		fb.batch.Carried, fb.batch.Items, fb.batch.Furniture = nil, nil, nil

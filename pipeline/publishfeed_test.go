@@ -40,3 +40,37 @@ func TestPublishFeed(t *testing.T) {
 		}
 	}
 }
+
+// TestPublishTrimsMembers: the stories published carry the text of their
+// representative alone, and render to the same documents as the whole
+// stories do.
+func TestPublishTrimsMembers(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	f := newFake()
+	f.items["agency"] = []news.Item{item("agency", "a1", "Harbour board closes eastern pier", harbour, t0)}
+	f.items["outlet"] = []news.Item{item("outlet", "o1", "Harbour board closes pier", harbour, t0.Add(10*time.Minute))}
+	p := newPipeline(t, db, f, "agency", "outlet")
+	poll(t, p, false)
+	opts := output.Options{Title: "T", Link: "http://127.0.0.1:8080/"}
+	in, docs, err := p.Publish(context.Background(), p.set, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Stories) != 1 || len(in.Stories[0].Members) != 2 {
+		t.Fatalf("want one story of two members, got %v", shape(in.Stories))
+	}
+	rep, other := in.Stories[0].Members[0], in.Stories[0].Members[1]
+	if rep.Content == "" || rep.CleanHTML == "" || other.Content != "" || other.CleanHTML != "" || other.Summary != "" {
+		t.Errorf("representative text %d/%d bytes, other member's %d/%d/%d: want the representative's only",
+			len(rep.Content), len(rep.CleanHTML), len(other.Content), len(other.CleanHTML), len(other.Summary))
+	}
+	whole, err := output.Render(output.Input{Stories: stories(t, p), Feeds: in.Feeds}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/feed.rss", "/feed.atom", "/feed.json", "/"} {
+		if !bytes.Equal(docs[path].Body, whole[path].Body) {
+			t.Errorf("%s rendered from the trimmed stories differs from the whole stories'", path)
+		}
+	}
+}
