@@ -21,6 +21,10 @@
 //	restarted-304  then a poll answered 304 and publish: the memory of a daemon holding
 //	            the window
 //
+// Each phase also reports, from runtime/metrics, the heap live at its last
+// collection, its collections, the CPU the collector took and the bytes
+// allocated.
+//
 // "publish" is what the daemon does after a poll: read the newest stories
 // and render RSS, Atom, JSON Feed and the HTML page (output.Server.Update).
 //

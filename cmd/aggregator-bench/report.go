@@ -27,14 +27,15 @@ func printCase(w io.Writer, c *CaseResult) {
 	fmt.Fprintf(w, "%d feeds × %d items: %.0f MB of XML (%.0f MB gzipped) generated in %.1fs; store %.0f MB after the run\n",
 		c.Feeds, c.Items, c.FeedMB, c.GzipMB, c.GenS, c.StoreMB)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "phase\twall s\tpoll s\tpublish s\tCPU s\tpeak RSS MB\tanon/file MB\titems\tnew\tmerged\tok/304/failed\titems/s\tfeeds/s\tload\t")
+	fmt.Fprintln(tw, "phase\twall s\tpoll s\tpublish s\tCPU s\tpeak RSS MB\tanon/file MB\tlive heap MB\tGCs\tGC CPU s\talloc MB\titems\tnew\tmerged\tok/304/failed\titems/s\tfeeds/s\tload\t")
 	for _, p := range c.Phases {
 		end := p.Publish
 		if p.Name == "restart" {
 			end = p.Poll
 		}
-		fmt.Fprintf(tw, "%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f/%.0f\t%d\t%d\t%d\t%d/%d/%d\t%s\t%s\t%.2f\t\n",
-			p.Name, p.Wall(), p.Poll.Wall, p.Publish.Wall, p.CPU(), p.Peak(), end.AnonMB, end.FileMB, p.Items, p.New, p.Merged,
+		fmt.Fprintf(tw, "%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f/%.0f\t%.0f\t%.0f\t%.2f\t%.0f\t%d\t%d\t%d\t%d/%d/%d\t%s\t%s\t%.2f\t\n",
+			p.Name, p.Wall(), p.Poll.Wall, p.Publish.Wall, p.CPU(), p.Peak(), end.AnonMB, end.FileMB,
+			end.LiveMB, p.Poll.GCs+p.Publish.GCs, p.Poll.GCCPU+p.Publish.GCCPU, p.Poll.AllocMB+p.Publish.AllocMB, p.Items, p.New, p.Merged,
 			p.OK, p.NotModified, p.Failed, rate(p.Items, p.Wall()), rate(p.OK+p.NotModified, p.Poll.Wall), p.Poll.LoadAvg)
 	}
 	tw.Flush()
