@@ -34,6 +34,8 @@ type childSpec struct {
 	// the cycles left: open it and rebuild the window, then a steady-304
 	// cycle, as a restarted daemon does.
 	Restart bool `json:"restart"`
+	// MemoryLimit is the process's GOMEMLIMIT (set by the parent).
+	MemoryLimit string `json:"memory_limit,omitempty"`
 }
 
 // Phase is one measured poll cycle (or the restart) of a case.

@@ -58,6 +58,8 @@
 //	--scaling LIST      window sizes at which the cost of one dedupe Add is measured, to show how
 //	                    it grows with the items in the window (default 5000,20000,50000; "" skips)
 //	--seed S            generator seed (default 1)
+//	--memory-limit L    GOMEMLIMIT of the measured process (as the config's memory_limit sets
+//	                    it; default: none); the server and generator are not limited
 //	--peers N           the peer comparison: the wire-dev feeds of --corpus copied to N loopback
 //	                    feeds (each on an address of its own), polled once from scratch by
 //	                    `aggregator fetch` and by newsboat and sfeed when installed (default 80;
@@ -128,6 +130,7 @@ type options struct {
 	seed                 uint64
 	peers, peerRuns      int
 	peerMaxItems         int
+	memoryLimit          string
 	aggregators          []string
 }
 
@@ -152,6 +155,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.reps, "reps", 3, "runs per baseline measurement")
 	fs.StringVar(&o.corpus, "corpus", filepath.Join("..", "shared", "corpus"), "directory of the labelled corpora")
 	fs.Uint64Var(&o.seed, "seed", 1, "generator seed")
+	fs.StringVar(&o.memoryLimit, "memory-limit", "", "GOMEMLIMIT of the measured process, such as 640MiB")
 	fs.IntVar(&o.peers, "peers", 80, "feeds of the peer comparison (0: skip)")
 	fs.IntVar(&o.peerRuns, "peer-runs", 3, "runs of each tool in the peer comparison")
 	fs.IntVar(&o.peerMaxItems, "peer-max-items", 200, "stories the aggregator publishes in the peer comparison (0: all)")
@@ -323,7 +327,7 @@ func runCase(o *options, bc benchCase, now time.Time, stderr io.Writer) (*CaseRe
 	}
 	defer os.RemoveAll(dir)
 	spec := childSpec{Server: srv.url, Feeds: n, Items: bc.items, Concurrency: o.concurrency, Dir: dir,
-		Window: o.window, MaxItems: o.maxItems, Chunk: o.chunk, ChunkItems: o.chunkItems}
+		Window: o.window, MaxItems: o.maxItems, Chunk: o.chunk, ChunkItems: o.chunkItems, MemoryLimit: o.memoryLimit}
 	if o.cpuOut != "" {
 		ext := filepath.Ext(o.cpuOut)
 		spec.CPUProfile = fmt.Sprintf("%s-%dx%d%s", strings.TrimSuffix(o.cpuOut, ext), n, bc.items, ext)
@@ -362,6 +366,9 @@ func runMeasured(spec childSpec, stderr io.Writer) (*CaseResult, error) {
 	var out bytes.Buffer
 	cmd := exec.Command(exe, "-child")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(in), &out, stderr
+	if spec.MemoryLimit != "" {
+		cmd.Env = append(os.Environ(), "GOMEMLIMIT="+spec.MemoryLimit)
+	}
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("measured process: %w", err)
 	}
