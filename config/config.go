@@ -26,10 +26,15 @@ type Config struct {
 	// Retention is how long items no longer carried by their feed are
 	// kept; 0 keeps them for ever.
 	Retention time.Duration `yaml:"retention"`
-	Log       Log           `yaml:"log"`
-	Fetch     Fetch         `yaml:"fetch"`
-	Dedupe    Dedupe        `yaml:"dedupe"`
-	Output    Output        `yaml:"output"`
+	// MemoryLimit is the Go runtime's soft memory limit
+	// (debug.SetMemoryLimit): a size such as 512MiB or 1GB, or "off".
+	// Empty is the default: 3/4 of the cgroup's memory limit, else of the
+	// machine's memory. MemoryLimitBytes reads it.
+	MemoryLimit string `yaml:"memory_limit"`
+	Log         Log    `yaml:"log"`
+	Fetch       Fetch  `yaml:"fetch"`
+	Dedupe      Dedupe `yaml:"dedupe"`
+	Output      Output `yaml:"output"`
 	// Cluster tunes the instances sharing a PostgreSQL store; SQLite
 	// ignores it.
 	Cluster Cluster `yaml:"cluster"`

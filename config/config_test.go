@@ -61,6 +61,9 @@ func TestParseErrors(t *testing.T) {
 		{"bad scheme", func(s string) string { return strings.Replace(s, "https://agency.example/rss", "ftp://x/y", 1) }, 15, "feeds[0].url", "unsupported URL scheme"},
 		{"priority names no feed", func(s string) string { return strings.Replace(s, "[agency]", "[agnecy]", 1) }, 5, "dedupe.priority[0]", "names no feed"},
 		{"syntax", func(s string) string { return s + "feeds: [\n" }, 19, "", "syntax error"},
+		{"size without unit", func(s string) string { return s + "memory_limit: 512\n" }, 19, "memory_limit", "needs a unit"},
+		{"size too small", func(s string) string { return s + "memory_limit: 10KiB\n" }, 19, "memory_limit", "below 1MiB"},
+		{"size not a number", func(s string) string { return s + "memory_limit: lotsMB\n" }, 19, "memory_limit", "not a size"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,5 +223,36 @@ func TestMaxItemsDefault(t *testing.T) {
 		if cfg.Output.MaxItems != tc.want {
 			t.Errorf("%s: max_items %d, want %d", tc.name, cfg.Output.MaxItems, tc.want)
 		}
+	}
+}
+
+func TestMemoryLimit(t *testing.T) {
+	tests := []struct {
+		value    string
+		limit    int64
+		set, off bool
+	}{
+		{"", 0, false, false},
+		{"off", 0, false, true},
+		{"512MiB", 512 << 20, true, false},
+		{"1.5GB", 1_500_000_000, true, false},
+		{"2 GiB", 2 << 30, true, false},
+		{"3000000B", 3_000_000, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			doc := valid
+			if tt.value != "" {
+				doc += "memory_limit: " + tt.value + "\n"
+			}
+			cfg, err := Parse("c.yaml", []byte(doc))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			limit, set, off := cfg.MemoryLimitBytes()
+			if limit != tt.limit || set != tt.set || off != tt.off {
+				t.Errorf("MemoryLimitBytes() = %d, %v, %v; want %d, %v, %v", limit, set, off, tt.limit, tt.set, tt.off)
+			}
+		})
 	}
 }

@@ -37,6 +37,9 @@ func (c *Config) validate(file string, doc *yaml.Node) Errors {
 	if c.Retention < 0 {
 		v.fail("retention", "must not be negative")
 	}
+	if _, _, err := ParseSize(c.MemoryLimit); err != nil {
+		v.fail("memory_limit", "%v", err)
+	}
 	c.validateLog(v)
 	c.validateFetch(v)
 	if c.Dedupe.Window < 0 {

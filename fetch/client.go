@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"time"
 
 	"github.com/wirestory/aggregator/news"
@@ -138,7 +139,9 @@ type Client struct {
 	opts   Options
 	http   *http.Client
 	global chan struct{}
-	hosts  *hostLimiter
+	// parsing holds a slot per document being parsed: one per core.
+	parsing chan struct{}
+	hosts   *hostLimiter
 	// clock paces requests to one host; tests replace it.
 	clock clock
 	// lookup resolves names for the address check; tests replace it.
@@ -157,6 +160,7 @@ func NewClient(opts Options) *Client {
 	c := &Client{
 		opts:    opts,
 		global:  make(chan struct{}, opts.Concurrency),
+		parsing: make(chan struct{}, runtime.GOMAXPROCS(0)),
 		clock:   realClock{},
 		lookup:  systemLookup,
 		proxy:   http.ProxyFromEnvironment,

@@ -109,7 +109,11 @@ func (c *Client) changed(st news.FeedState, now time.Time, resp *response) Resul
 	if hash == st.BodyHash {
 		return c.unchanged(st, now, resp)
 	}
+	// Parsing is CPU work that allocates several times the body: more
+	// parses at once than there are cores would only hold more of it.
+	c.parsing <- struct{}{}
 	p, err := parseBody(resp.body, resp.header.Get("Content-Type"), st.Name, resp.url, c.opts.MaxItems, now)
+	<-c.parsing
 	if err != nil {
 		return c.failed(st, now, resp.status, resp.header, err)
 	}

@@ -64,27 +64,13 @@ type Docs map[string]Doc
 // It is safe for concurrent use.
 func Render(in Input, opts Options) (Docs, error) {
 	docs := make(Docs, 1+len(Formats)*(1+len(in.Tags)))
-	add := func(path, tag string, es []entry) error {
-		for _, f := range Formats {
-			m := newMeta(opts, path, f, tag, es)
-			if path == "feed" {
-				subscriptionHistory(&m, in, opts, len(es))
-			}
-			b, err := renderEntries(f, es, m)
-			if err != nil {
-				return err
-			}
-			docs["/"+path+"."+f] = Doc{Body: b, ContentType: contentTypes[f], Self: m.Self}
-		}
-		return nil
-	}
 	main := limit(newEntries(in.Stories), opts.MaxItems)
-	if err := add("feed", "", main); err != nil {
+	if err := docs.add(in, opts, "feed", "", main, Formats); err != nil {
 		return nil, err
 	}
 	tags := slices.Sorted(maps.Keys(in.Tags))
 	for _, t := range tags {
-		if err := add("tags/"+t, t, limit(newEntries(in.Tags[t]), opts.MaxItems)); err != nil {
+		if err := docs.add(in, opts, "tags/"+t, t, limit(newEntries(in.Tags[t]), opts.MaxItems), Formats); err != nil {
 			return nil, err
 		}
 	}
@@ -94,6 +80,36 @@ func Render(in Input, opts Options) (Docs, error) {
 	}
 	docs["/"] = Doc{Body: page, ContentType: contentTypes["html"]}
 	return docs, nil
+}
+
+// RenderFeed renders only the main feed of in, in each of formats (of
+// Formats), as Render would: what a one-shot fetch writes, without the
+// tag feeds, the page and the other formats. in.Tags and in.Feeds are not
+// read. It is safe for concurrent use.
+func RenderFeed(in Input, opts Options, formats ...string) (Docs, error) {
+	docs := make(Docs, len(formats))
+	main := limit(newEntries(in.Stories), opts.MaxItems)
+	if err := docs.add(in, opts, "feed", "", main, formats); err != nil {
+		return nil, err
+	}
+	return docs, nil
+}
+
+// add renders the feed at path (without extension) in formats into docs;
+// tag is "" for the main feed.
+func (docs Docs) add(in Input, opts Options, path, tag string, es []entry, formats []string) error {
+	for _, f := range formats {
+		m := newMeta(opts, path, f, tag, es)
+		if path == "feed" {
+			subscriptionHistory(&m, in, opts, len(es))
+		}
+		b, err := renderEntries(f, es, m)
+		if err != nil {
+			return err
+		}
+		docs["/"+path+"."+f] = Doc{Body: b, ContentType: contentTypes[f], Self: m.Self}
+	}
+	return nil
 }
 
 // newMeta returns the metadata of the feed at path (without extension) in

@@ -12,10 +12,19 @@ import (
 type feedBatch struct {
 	idx   int // the feed's index in the settings and the report
 	batch news.Batch
-	skip  bool              // nothing to store: the fetch could not begin
 	furn  *dedupe.Furniture // the model learned, taken in once stored
+	err   error             // the store failed while the feed was analysed
+	slot  chan struct{}     // the analysis slot held, if any: see release
 	// fresh and changed count the new and changed items of the batch.
 	fresh, changed int
+}
+
+// release gives back the analysis slot fb holds, if any.
+func (fb *feedBatch) release() {
+	if fb.slot != nil {
+		<-fb.slot
+		fb.slot = nil
+	}
 }
 
 // analyse turns a fetched feed's items into fb's batch: repeats within the

@@ -74,9 +74,12 @@ type Settings struct {
 	Priority []string
 	// Fetcher fetches the feeds.
 	Fetcher Fetcher
-	// ChunkFeeds is how many feeds are fetched and stored together; it
-	// bounds the memory of a poll. 0 means DefaultChunkFeeds.
-	ChunkFeeds int
+	// ChunkFeeds and ChunkItems bound a group of feeds stored together:
+	// it is stored once it holds ChunkFeeds feeds or ChunkItems items.
+	// InFlight bounds the feeds between the start of their fetch and the
+	// writer. Together they bound the memory of a poll. 0 means
+	// DefaultChunkFeeds, DefaultChunkItems, DefaultInFlight.
+	ChunkFeeds, ChunkItems, InFlight int
 	// Dedupe tunes the decision rule.
 	Dedupe dedupe.Options
 	// SecretParams names the query parameters, besides the common ones,

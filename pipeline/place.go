@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 
 	"github.com/wirestory/aggregator/dedupe"
@@ -25,7 +26,7 @@ func (p *Pipeline) Place(ctx context.Context, s *Settings, rep *Report) error {
 	if err := p.ready(ctx, s, now); err != nil {
 		return fmt.Errorf("place: %w", err)
 	}
-	pl := placer{p: p, byLink: make(map[string]string), feeds: make(map[string]*FeedReport), alias: make(map[string]string)}
+	pl := placer{p: p, byLink: make(map[linkKey]string), feeds: make(map[string]*FeedReport), alias: make(map[string]string)}
 	if rep != nil {
 		for i := range rep.Feeds {
 			pl.feeds[rep.Feeds[i].Name] = &rep.Feeds[i]
@@ -59,9 +60,29 @@ func (p *Pipeline) Place(ctx context.Context, s *Settings, rep *Report) error {
 // placer is one pass of Place.
 type placer struct {
 	p      *Pipeline
-	byLink map[string]string      // canonical link → story, of placed items
+	byLink map[linkKey]string     // canonical link → story, of placed items
 	feeds  map[string]*FeedReport // the report's feeds, by name
 	alias  map[string]string      // story merged → the story it went into
+}
+
+// linkKey is a canonical link's key in placer.byLink: 128 bits of its
+// SHA-256, not the link itself, which a first poll of 500,000 items would
+// hold 500,000 of until its end. Two links with one key are a collision
+// of SHA-256 truncated to 128 bits: about 2⁻⁸⁸ for a million links.
+type linkKey [16]byte
+
+func keyOf(link string) linkKey {
+	sum := sha256.Sum256([]byte(link))
+	return linkKey(sum[:16])
+}
+
+// linkedStory is the story of a placed item with the canonical link, or
+// "" (also for no link).
+func (pl *placer) linkedStory(link string) string {
+	if link == "" {
+		return ""
+	}
+	return pl.story(pl.byLink[keyOf(link)])
 }
 
 // story resolves id through the merges of this pass.
@@ -80,7 +101,7 @@ func (pl *placer) story(id string) string {
 func (pl *placer) linked(ctx context.Context, us []news.Unplaced) error {
 	var links []string
 	for i := range us {
-		if l := us[i].CanonicalLink; l != "" && !us[i].Changed && pl.byLink[l] == "" {
+		if l := us[i].CanonicalLink; l != "" && !us[i].Changed && pl.byLink[keyOf(l)] == "" {
 			links = append(links, l)
 		}
 	}
@@ -92,7 +113,7 @@ func (pl *placer) linked(ctx context.Context, us []news.Unplaced) error {
 		return fmt.Errorf("look up canonical links: %w", err)
 	}
 	for l, sid := range found {
-		pl.byLink[l] = sid
+		pl.byLink[keyOf(l)] = sid
 	}
 	return nil
 }
@@ -112,7 +133,7 @@ func (pl *placer) place(ps []news.Placement, u *news.Unplaced) []news.Placement 
 		ix.Update(d, &prep)
 		return append(ps, stay)
 	}
-	if sid := pl.story(pl.byLink[u.CanonicalLink]); sid != "" && u.CanonicalLink != "" {
+	if sid := pl.linkedStory(u.CanonicalLink); sid != "" {
 		ix.Join(d, &prep, sid)
 		pl.merged(u.Feed)
 		return append(ps, news.Placement{ID: u.ID, StoryID: sid})
@@ -122,7 +143,7 @@ func (pl *placer) place(ps []news.Placement, u *news.Unplaced) []news.Placement 
 		pl.merged(u.Feed)
 	}
 	if u.CanonicalLink != "" {
-		pl.byLink[u.CanonicalLink] = dec.StoryID
+		pl.byLink[keyOf(u.CanonicalLink)] = dec.StoryID
 	}
 	log.Debug("placed item", "feed", u.Feed, "item", u.ID, "story", dec.StoryID, "new", dec.New, "reason", dec.Reason)
 	ps = append(ps, news.Placement{ID: u.ID, StoryID: dec.StoryID})

@@ -83,12 +83,17 @@ type PollOptions struct {
 	Progress func(feed FeedReport, total int)
 }
 
-// DefaultChunkFeeds is how many feeds a poll fetches and stores together
-// (Settings.ChunkFeeds). Two chunks' items are held at once: in the first
-// poll of 1,000 feeds of 50 items (cmd/aggregator-bench --chunk), chunks of
-// 50 feeds peaked at 256 MB, of 100 at 336-355 MB and of 200 at 494 MB, in
-// the same wall time (docs/performance.md).
-const DefaultChunkFeeds = 50
+// DefaultChunkFeeds and DefaultChunkItems bound a group of feeds the
+// writer stores together (Settings.ChunkFeeds, ChunkItems): it is stored
+// once it holds either. DefaultInFlight bounds the feeds between the start
+// of their fetch and the writer (Settings.InFlight). A poll holds at most
+// two groups and the feeds in flight: its memory does not grow with the
+// number of feeds, nor with the items of a feed beyond one document.
+const (
+	DefaultChunkFeeds = 50
+	DefaultChunkItems = 1000
+	DefaultInFlight   = 16
+)
 
 // Poll polls every due feed of s once, stores what arrived, and places the
 // inbox in stories (see the package doc). A failing feed is reported,
@@ -147,95 +152,119 @@ func StateFor(states map[string]news.FeedState, f news.Feed) news.FeedState {
 	return st
 }
 
-// fetchStage fetches the due feeds in chunks and stores each chunk while
-// the next is fetched: at most two chunks' items are held at once. Each
-// feed is marked attempted (saved) before it is fetched, so that a crash
-// during the fetch cannot make it be polled again at once.
+// fetchStage fetches the due feeds, at most s.InFlight of them between
+// the start of their fetch and the writer, and has the writer store them
+// in groups (of s.ChunkFeeds feeds or s.ChunkItems items) while the next
+// group is gathered. Each feed is marked attempted (saved) before it is
+// fetched, so that a crash during the fetch cannot make it be polled again
+// at once. The feeds are stored in the order their fetches end: the place
+// stage, not the order of storing, decides the stories.
 func (p *Pipeline) fetchStage(ctx context.Context, s *Settings, states map[string]news.FeedState, due []int, now time.Time, rep *Report, progress func(FeedReport)) error {
-	size := s.ChunkFeeds
-	if size <= 0 {
-		size = DefaultChunkFeeds
-	}
-	chunks := slices.Collect(slices.Chunk(due, size))
-	fetchChunk := func(chunk []int) <-chan chunkResult {
-		ch := make(chan chunkResult, 1)
-		go func() { ch <- p.fetchChunk(ctx, s, states, chunk, now, rep, progress) }()
-		return ch
-	}
-	var next <-chan chunkResult
-	if len(chunks) > 0 {
-		next = fetchChunk(chunks[0])
-	}
+	maxFeeds, maxItems, inFlight := orDefault(s.ChunkFeeds, DefaultChunkFeeds), orDefault(s.ChunkItems, DefaultChunkItems), orDefault(s.InFlight, DefaultInFlight)
 	w := p.startWriter(ctx, states, rep)
 	defer w.stop()
-	for k := range chunks {
-		got := <-next
-		next = nil
-		if got.err != nil {
-			return got.err
+	results := make(chan *feedBatch)
+	slots := make(chan struct{}, inFlight)
+	stop := make(chan struct{}) // closed when the store fails: start no more fetches
+	var launchErr error         // read once results is closed
+	// Analysis is CPU work: more of it at once than there are cores would
+	// only hold more documents in memory.
+	cpus := make(chan struct{}, runtime.GOMAXPROCS(0))
+	go func() {
+		var wg sync.WaitGroup
+		defer func() { wg.Wait(); close(results) }()
+		for _, i := range due {
+			select {
+			case slots <- struct{}{}:
+			case <-stop:
+				return
+			}
+			fb, err := p.begin(ctx, s, states, i, now)
+			if err != nil {
+				launchErr = err
+				return
+			}
+			wg.Go(func() {
+				p.fetchFeed(ctx, s, fb, rep, progress, cpus)
+				// The analysis slot is held until the batch is taken:
+				// analysed feeds do not pile up while the writer works.
+				slot := fb.slot
+				fb.slot = nil
+				results <- fb // fb is the collector's from here
+				if slot != nil {
+					<-slot
+				}
+			})
 		}
-		w.in <- got.batches // the writer has taken the chunk before
-		if k+1 < len(chunks) {
-			next = fetchChunk(chunks[k+1])
+	}()
+	var errs []error
+	var group []feedBatch
+	items := 0
+	for fb := range results {
+		<-slots
+		if fb.err != nil {
+			if errs = append(errs, fb.err); len(errs) == 1 {
+				close(stop)
+			}
+			continue
 		}
+		group, items = append(group, *fb), items+len(fb.batch.Items)
+		if len(group) >= maxFeeds || items >= maxItems {
+			w.in <- group // the writer has taken the previous group
+			group, items = nil, 0
+		}
+	}
+	if len(group) > 0 {
+		w.in <- group
+	}
+	if launchErr != nil {
+		errs = append(errs, launchErr)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("poll: %w", err)
 	}
 	return nil
 }
 
-// chunkResult is a chunk's fetches, ready for the writer.
-type chunkResult struct {
-	batches []feedBatch
-	err     error // the store failed: the poll cannot go on
+func orDefault(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
-// fetchChunk marks the chunk's feeds attempted, fetches them concurrently
-// (the fetcher applies the global and per-host limits) and analyses each
-// feed's items as it arrives, beside the other fetches.
-func (p *Pipeline) fetchChunk(ctx context.Context, s *Settings, states map[string]news.FeedState, chunk []int, now time.Time, rep *Report, progress func(FeedReport)) chunkResult {
-	out := make([]feedBatch, len(chunk))
-	for j, i := range chunk {
-		st := StateFor(states, s.Feeds[i])
-		out[j] = feedBatch{idx: i, batch: news.Batch{State: st, Now: now}}
-		if err := p.contain(st.Name, func() { st = s.Fetcher.Begin(st, now) }); err != nil {
-			// marked by hand, as Begin would for a first failure
-			st.LastAttempt, st.NextPoll = now, later(st.NextPoll, now.Add(time.Minute))
-		}
-		if err := p.store.SaveFeedState(ctx, st); err != nil {
-			return chunkResult{err: fmt.Errorf("poll: save state of %s: %w", st.Name, err)}
-		}
-		out[j].batch.State = st
+// begin marks feed i attempted and saves its state, as the start of its
+// fetch; the error is the store's.
+func (p *Pipeline) begin(ctx context.Context, s *Settings, states map[string]news.FeedState, i int, now time.Time) (*feedBatch, error) {
+	st := StateFor(states, s.Feeds[i])
+	if err := p.contain(st.Name, func() { st = s.Fetcher.Begin(st, now) }); err != nil {
+		// marked by hand, as Begin would for a first failure
+		st.LastAttempt, st.NextPoll = now, later(st.NextPoll, now.Add(time.Minute))
 	}
-	errs := make([]error, len(chunk))
-	// Analysis is CPU work: more of it at once than there are cores would
-	// only hold more documents in memory.
-	cpus := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for j := range chunk {
-		if out[j].skip {
-			continue
-		}
-		wg.Go(func() {
-			fb, fr := &out[j], &rep.Feeds[out[j].idx]
-			if err := p.contain(fr.Name, func() { errs[j] = p.fetchOne(ctx, s, fb, fr, cpus) }); err != nil {
-				fr.Status, fr.Err = StatusFailed, fmt.Errorf("fetch %s: %w", fr.Name, err)
-				st := &fb.batch.State
-				st.LastError, st.Failures = fr.Err.Error(), st.Failures+1
-				fb.batch.Carried, fb.batch.Items, fb.batch.Furniture = nil, nil, nil
-			}
-			done := *fr
-			done.New, done.Updated = fb.fresh, fb.changed
-			progress(done)
-		})
+	if err := p.store.SaveFeedState(ctx, st); err != nil {
+		return nil, fmt.Errorf("save state of %s: %w", st.Name, err)
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return chunkResult{err: fmt.Errorf("poll: %w", err)}
-	}
-	return chunkResult{batches: out}
+	return &feedBatch{idx: i, batch: news.Batch{State: st, Now: now}}, nil
 }
 
-// fetchOne fetches one feed into fb and analyses its items; the error is
-// the store's.
+// fetchFeed fetches feed fb and analyses its items, a panic failing the
+// feed alone; fb.err is set when the store failed.
+func (p *Pipeline) fetchFeed(ctx context.Context, s *Settings, fb *feedBatch, rep *Report, progress func(FeedReport), cpus chan struct{}) {
+	fr := &rep.Feeds[fb.idx]
+	if err := p.contain(fr.Name, func() { fb.err = p.fetchOne(ctx, s, fb, fr, cpus) }); err != nil {
+		fr.Status, fr.Err = StatusFailed, fmt.Errorf("fetch %s: %w", fr.Name, err)
+		st := &fb.batch.State
+		st.LastError, st.Failures = fr.Err.Error(), st.Failures+1
+		fb.batch.Carried, fb.batch.Items, fb.batch.Furniture = nil, nil, nil
+	}
+	done := *fr
+	done.New, done.Updated = fb.fresh, fb.changed
+	progress(done)
+}
+
+// fetchOne fetches one feed into fb and analyses its items, taking a slot
+// of cpus for the analysis (fb.release gives it back); the error is the
+// store's.
 func (p *Pipeline) fetchOne(ctx context.Context, s *Settings, fb *feedBatch, fr *FeedReport, cpus chan struct{}) error {
 	start := time.Now()
 	res := s.Fetcher.Fetch(ctx, fb.batch.State, fb.batch.Now)
@@ -259,7 +288,7 @@ func (p *Pipeline) fetchOne(ctx context.Context, s *Settings, fb *feedBatch, fr 
 		p.log.Warn("feed URL rewritten after repeated permanent redirects", "feed", fr.Name, "from", redact(res.Rewritten), "to", redact(res.State.URL))
 	}
 	cpus <- struct{}{}
-	defer func() { <-cpus }()
+	fb.slot = cpus // released by the caller, once it has handed fb on
 	err := p.analyse(context.WithoutCancel(ctx), fb, res.Items)
 	s.learn(fb, fr, res.Dates)
 	return err
@@ -311,7 +340,9 @@ func (p *Pipeline) FetchFeed(ctx context.Context, s *Settings, st news.FeedState
 	fr := FeedReport{Name: st.Name}
 	cpus := make(chan struct{}, 1)
 	var err error
-	if perr := p.contain(st.Name, func() { err = p.fetchOne(ctx, s, &fb, &fr, cpus) }); perr != nil {
+	perr := p.contain(st.Name, func() { err = p.fetchOne(ctx, s, &fb, &fr, cpus) })
+	fb.release()
+	if perr != nil {
 		fr.Status, fr.Err = StatusFailed, fmt.Errorf("fetch %s: %w", st.Name, perr)
 		fb.batch.State.LastError, fb.batch.State.Failures = fr.Err.Error(), fb.batch.State.Failures+1
 		fb.batch.Carried, fb.batch.Items, fb.batch.Furniture = nil, nil, nil
@@ -368,7 +399,6 @@ func (p *Pipeline) startWriter(ctx context.Context, states map[string]news.FeedS
 	go func() {
 		defer close(w.done)
 		for fbs := range w.in {
-			fbs = slices.DeleteFunc(fbs, func(fb feedBatch) bool { return fb.skip })
 			bs := make([]news.Batch, len(fbs))
 			for i := range fbs {
 				bs[i] = fbs[i].batch

@@ -10,12 +10,14 @@ import (
 
 // maxTxItems bounds the items Ingest writes in one transaction, so that
 // the pages a transaction changes stay in the writer's page cache, which
-// Ingest raises from writerCacheKiB to applyAllCacheKiB while it runs
-// (with 2,000 KiB they were spilled to the WAL and written again: 89 CPU-µs
-// an item in BenchmarkIngestFirstPoll, 72 with 16 MiB).
+// Ingest (and Place) raise from writerCacheKiB to applyAllCacheKiB while
+// they run (with 2,000 KiB they were spilled to the WAL and written again:
+// 89 CPU-µs an item in BenchmarkIngestFirstPoll, 72 with 16 MiB; 8 MiB, a
+// poll's memory being the point of issue 17, measured 112-152 against
+// 184-197 for 16 MiB in alternating runs on a loaded machine: no worse).
 const (
 	maxTxItems       = 1000
-	applyAllCacheKiB = 16 << 10
+	applyAllCacheKiB = 8 << 10
 )
 
 // Ingest writes the batches as Apply would, in order, several in one

@@ -51,11 +51,23 @@ ORDER BY s.created DESC, s.first DESC, s.id, i.published, i.id`
 // story last changed. Safe to call while Apply runs: the result is one
 // committed snapshot.
 func (db *DB) Stories(ctx context.Context, q news.StoryQuery) ([]news.Story, error) {
+	var out []news.Story
+	err := db.EachStory(ctx, q, func(st news.Story) error {
+		out = append(out, st)
+		return nil
+	})
+	return out, err
+}
+
+// EachStory calls fn with each story Stories would return, in its order,
+// as it is read: a caller that keeps a part of each story holds only that.
+// An error from fn ends the read and is returned.
+func (db *DB) EachStory(ctx context.Context, q news.StoryQuery, fn func(news.Story) error) error {
 	var feeds any // NULL: no filter
 	if q.Feeds != nil {
 		b, err := json.Marshal(q.Feeds)
 		if err != nil {
-			return nil, fmt.Errorf("store: stories: %w", err)
+			return fmt.Errorf("store: stories: %w", err)
 		}
 		feeds = string(b)
 	}
@@ -69,28 +81,35 @@ func (db *DB) Stories(ctx context.Context, q news.StoryQuery) ([]news.Story, err
 	}
 	rows, err := db.r.QueryContext(ctx, query, feeds, limit)
 	if err != nil {
-		return nil, fmt.Errorf("store: stories: %w", err)
+		return fmt.Errorf("store: stories: %w", err)
 	}
 	defer rows.Close()
-	var out []news.Story
+	var cur news.Story
 	for rows.Next() {
 		id, updated, m, err := scanMember(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: stories: %w", err)
+			return fmt.Errorf("store: stories: %w", err)
 		}
-		if len(out) == 0 || out[len(out)-1].ID != id {
-			out = append(out, news.Story{ID: id, Updated: updated})
+		if cur.ID != id {
+			if cur.ID != "" {
+				if err := fn(cur); err != nil {
+					return err
+				}
+			}
+			cur = news.Story{ID: id, Updated: updated}
 		}
-		s := &out[len(out)-1]
-		s.Members = append(s.Members, m)
-		if p := m.Published; !p.IsZero() && (s.Published.IsZero() || p.Before(s.Published)) {
-			s.Published = p
+		cur.Members = append(cur.Members, m)
+		if p := m.Published; !p.IsZero() && (cur.Published.IsZero() || p.Before(cur.Published)) {
+			cur.Published = p
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: stories: %w", err)
+		return fmt.Errorf("store: stories: %w", err)
 	}
-	return out, nil
+	if cur.ID != "" {
+		return fn(cur)
+	}
+	return nil
 }
 
 // scanMember reads one row of storiesSQL: the story's id and updated time,

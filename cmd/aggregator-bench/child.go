@@ -29,6 +29,13 @@ type childSpec struct {
 	Window      time.Duration `json:"window"`
 	MaxItems    int           `json:"max_items"`
 	Chunk       int           `json:"chunk"`
+	ChunkItems  int           `json:"chunk_items"`
+	// Restart runs only the restart, in a fresh process over the store
+	// the cycles left: open it and rebuild the window, then a steady-304
+	// cycle, as a restarted daemon does.
+	Restart bool `json:"restart"`
+	// MemoryLimit is the process's GOMEMLIMIT (set by the parent).
+	MemoryLimit string `json:"memory_limit,omitempty"`
 }
 
 // Phase is one measured poll cycle (or the restart) of a case.
@@ -109,18 +116,21 @@ func phases(ctx context.Context, spec childSpec, log *slog.Logger) (*CaseResult,
 	// lifted so that it does not serialise the whole poll (see the
 	// package doc).
 	f := fetch.NewClient(fetch.Options{Concurrency: spec.Concurrency, PerHost: spec.Concurrency, HostDelay: -1})
-	b.set = &pipeline.Settings{Window: spec.Window, ChunkFeeds: spec.Chunk, Fetcher: f}
+	b.set = &pipeline.Settings{Window: spec.Window, ChunkFeeds: spec.Chunk, ChunkItems: spec.ChunkItems, InFlight: spec.Concurrency, Fetcher: f}
 	for i := range spec.Feeds {
 		b.set.Feeds = append(b.set.Feeds, news.Feed{Name: fmt.Sprintf("feed-%05d", i), URL: fmt.Sprintf("%s/f/%d.xml", spec.Server, i)})
 	}
 	b.opts = output.Options{Title: "Benchmark", Link: "http://127.0.0.1:8080/", MaxItems: spec.MaxItems}
 	b.out = output.NewServer(b.opts)
 	defer b.out.Close()
+	res := &CaseResult{Feeds: spec.Feeds, Items: spec.Items}
+	if spec.Restart {
+		return res, b.restart(ctx, res)
+	}
 	if err := b.open(ctx); err != nil {
 		return nil, err
 	}
 	defer func() { b.db.Close() }()
-	res := &CaseResult{Feeds: spec.Feeds, Items: spec.Items}
 	for _, c := range []struct {
 		name       string
 		validators bool
@@ -134,23 +144,29 @@ func phases(ctx context.Context, spec childSpec, log *slog.Logger) (*CaseResult,
 		}
 		res.Phases = append(res.Phases, ph)
 	}
-	if err := setValidators(ctx, spec.Server, true); err != nil {
-		return nil, err
-	}
+	return res, setValidators(ctx, spec.Server, true)
+}
+
+// restart opens the store and rebuilds the window in this fresh process
+// (measured as the phase "restart"), then polls once more with the
+// server answering 304 ("restarted-304": the memory of a daemon holding
+// the window).
+func (b *bench) restart(ctx context.Context, res *CaseResult) error {
 	restart := Phase{Name: "restart"}
 	var err error
-	restart.Poll, err = measure(func() error {
-		if err := b.db.Close(); err != nil {
-			return err
-		}
-		return b.open(ctx)
-	})
+	restart.Poll, err = measure(func() error { return b.open(ctx) })
 	if err != nil {
-		return nil, err
+		return err
 	}
+	defer func() { b.db.Close() }()
 	res.Phases = append(res.Phases, restart)
+	ph, err := b.cycle(ctx, "restarted-304")
+	if err != nil {
+		return err
+	}
+	res.Phases = append(res.Phases, ph)
 	res.StoreMB = float64(fileSize(b.path)+fileSize(b.path+"-wal")) / (1 << 20)
-	return res, nil
+	return nil
 }
 
 // open opens the store and builds the pipeline, rebuilding its window

@@ -17,7 +17,13 @@
 //	first       the first poll: every item new (fetch, parse, dedupe, store), then publish
 //	steady-304  a poll of unchanged feeds whose server answers 304 to the validators
 //	steady-200  a poll of unchanged feeds whose server ignores validators (the body hash matches)
-//	restart     closing and reopening the store and rebuilding the dedupe window
+//	restart     in a fresh process: opening the store and rebuilding the dedupe window
+//	restarted-304  then a poll answered 304 and publish: the memory of a daemon holding
+//	            the window
+//
+// Each phase also reports, from runtime/metrics, the heap live at its last
+// collection, its collections, the CPU the collector took and the bytes
+// allocated.
 //
 // "publish" is what the daemon does after a poll: read the newest stories
 // and render RSS, Atom, JSON Feed and the HTML page (output.Server.Update).
@@ -29,14 +35,16 @@
 //
 // Flags:
 //
-//	--feeds LIST        cases: feed counts, N or NxM for M items per feed (default 100,1000,10000)
+//	--feeds LIST        cases: feed counts, N or NxM for M items per feed (default 100,1000,10000;
+//	                    "" runs none)
 //	--items M           items per feed of a case given as N (default 50)
 //	--bytes B           text bytes per story (default 3000)
 //	--dup F             share of items that copy a wire story (default 0.4)
 //	--concurrency C     fetch.Options.Concurrency (default 16, the fetcher's default)
 //	--window D          dedupe window (default 72h)
-//	--chunk N           pipeline.Config.ChunkFeeds: feeds fetched, deduped and stored together
+//	--chunk N           pipeline.Settings.ChunkFeeds: most feeds stored together
 //	                    (default 0: the pipeline's default)
+//	--chunk-items N     pipeline.Settings.ChunkItems: most items stored together (0: the default)
 //	--max-items K       stories published (default 200)
 //	--dir DIR           where the temporary stores go (default $TMPDIR)
 //	--json FILE         also write the results as JSON to FILE
@@ -50,6 +58,17 @@
 //	--scaling LIST      window sizes at which the cost of one dedupe Add is measured, to show how
 //	                    it grows with the items in the window (default 5000,20000,50000; "" skips)
 //	--seed S            generator seed (default 1)
+//	--memory-limit L    GOMEMLIMIT of the measured process (as the config's memory_limit sets
+//	                    it; default: none); the server and generator are not limited
+//	--peers N           the peer comparison: the wire-dev feeds of --corpus copied to N loopback
+//	                    feeds (each on an address of its own), polled once from scratch by
+//	                    `aggregator fetch` and by newsboat and sfeed when installed (default 80;
+//	                    0 skips); a peer that is not installed is reported and skipped
+//	--peer-runs R       runs of each tool in the peer comparison, alternating (default 3)
+//	--peer-max-items K  output.max_items of the aggregator in the peer comparison (default 200,
+//	                    the config's default; 0 publishes every story)
+//	--aggregator LIST   aggregator binaries the peer comparison runs, comma-separated
+//	                    (default: ./cmd/aggregator built with go build)
 //
 // The CPU profiles label each poll with its phase: go tool pprof
 // -tagfocus phase=steady-304 shows one phase. The default 10,000 × 50 case
@@ -61,6 +80,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -101,13 +121,17 @@ type options struct {
 	dup                  float64
 	concurrency          int
 	window               time.Duration
-	chunk                int
+	chunk, chunkItems    int
 	maxItems             int
 	dir, jsonOut, cpuOut string
 	baselines            bool
 	baselineFeeds, reps  int
 	corpus               string
 	seed                 uint64
+	peers, peerRuns      int
+	peerMaxItems         int
+	memoryLimit          string
+	aggregators          []string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -120,7 +144,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.dup, "dup", 0.4, "share of items that copy a wire story")
 	fs.IntVar(&o.concurrency, "concurrency", 16, "fetches in flight")
 	fs.DurationVar(&o.window, "window", 72*time.Hour, "dedupe window")
-	fs.IntVar(&o.chunk, "chunk", 0, "feeds per chunk of a poll (0: the pipeline's default)")
+	fs.IntVar(&o.chunk, "chunk", 0, "most feeds stored together (0: the pipeline's default)")
+	fs.IntVar(&o.chunkItems, "chunk-items", 0, "most items stored together (0: the pipeline's default)")
 	fs.IntVar(&o.maxItems, "max-items", 200, "stories published")
 	fs.StringVar(&o.dir, "dir", os.TempDir(), "directory for the temporary stores")
 	fs.StringVar(&o.jsonOut, "json", "", "write the results as JSON to this file")
@@ -130,6 +155,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.reps, "reps", 3, "runs per baseline measurement")
 	fs.StringVar(&o.corpus, "corpus", filepath.Join("..", "shared", "corpus"), "directory of the labelled corpora")
 	fs.Uint64Var(&o.seed, "seed", 1, "generator seed")
+	fs.StringVar(&o.memoryLimit, "memory-limit", "", "GOMEMLIMIT of the measured process, such as 640MiB")
+	fs.IntVar(&o.peers, "peers", 80, "feeds of the peer comparison (0: skip)")
+	fs.IntVar(&o.peerRuns, "peer-runs", 3, "runs of each tool in the peer comparison")
+	fs.IntVar(&o.peerMaxItems, "peer-max-items", 200, "stories the aggregator publishes in the peer comparison (0: all)")
+	aggs := fs.String("aggregator", "", "aggregator binaries for the peer comparison (default: built from ./cmd/aggregator)")
 	scaling := fs.String("scaling", "5000,20000,50000", "window sizes at which the dedupe cost per item is measured (empty: skip)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -138,7 +168,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	for _, f := range strings.Split(*feeds, ",") {
-		c, err := parseCase(strings.TrimSpace(f), o.items)
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		c, err := parseCase(f, o.items)
 		if err != nil {
 			return nil, err
 		}
@@ -153,6 +186,14 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 			return nil, fmt.Errorf("--scaling: bad size %q", f)
 		}
 		o.scaling = append(o.scaling, n)
+	}
+	for _, a := range strings.Split(*aggs, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			o.aggregators = append(o.aggregators, a)
+		}
+	}
+	if o.peers < 0 || o.peerRuns <= 0 {
+		return nil, errors.New("--peers must not be negative, --peer-runs must be positive")
 	}
 	if o.items <= 0 || o.bytes <= 0 || o.dup < 0 || o.dup > 1 || o.concurrency <= 0 || o.reps <= 0 {
 		return nil, errors.New("--items, --bytes, --concurrency and --reps must be positive, --dup within [0, 1]")
@@ -186,6 +227,7 @@ type Results struct {
 	Cases     []CaseResult   `json:"cases"`
 	Baselines []MethodResult `json:"baselines,omitempty"`
 	Scaling   []ScalePoint   `json:"window_scaling,omitempty"`
+	Peers     []PeerResult   `json:"peers,omitempty"`
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -208,6 +250,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		spec := wiregen.Spec{Items: o.items, Bytes: o.bytes, Dup: o.dup, Seed: o.seed, Now: now}
 		res.Scaling = windowScaling(spec, o.scaling)
 		printScalingPoints(stdout, res.Scaling)
+	}
+	if o.peers > 0 {
+		if res.Peers, err = runPeers(o, stderr); err != nil {
+			return err
+		}
+		printPeers(stdout, o.peers, res.Peers)
 	}
 	for _, bc := range o.feeds {
 		c, err := runCase(o, bc, now, stderr)
@@ -232,6 +280,32 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// runPeers runs the peer comparison on the wire-dev feeds, building the
+// aggregator first unless --aggregator names the binaries. A missing
+// corpus is reported and skipped.
+func runPeers(o *options, stderr io.Writer) ([]PeerResult, error) {
+	dir := filepath.Join(o.corpus, "wire-dev", "feeds")
+	if _, err := os.Stat(dir); err != nil {
+		return []PeerResult{{Tool: "all", Skipped: "no corpus: " + err.Error()}}, nil
+	}
+	bins := o.aggregators
+	if len(bins) == 0 {
+		tmp, err := os.MkdirTemp(o.dir, "aggregator-bench-bin-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(tmp)
+		bin := filepath.Join(tmp, "aggregator")
+		build := exec.Command("go", "build", "-o", bin, "github.com/wirestory/aggregator/cmd/aggregator")
+		build.Stdout, build.Stderr = stderr, stderr
+		if err := build.Run(); err != nil {
+			return nil, fmt.Errorf("build the aggregator: %w", err)
+		}
+		bins = []string{bin}
+	}
+	return comparePeers(context.Background(), dir, o.peers, o.peerRuns, o.concurrency, o.peerMaxItems, bins)
+}
+
 // runCase generates and serves n feeds and runs the measured process on
 // them.
 func runCase(o *options, bc benchCase, now time.Time, stderr io.Writer) (*CaseResult, error) {
@@ -253,7 +327,7 @@ func runCase(o *options, bc benchCase, now time.Time, stderr io.Writer) (*CaseRe
 	}
 	defer os.RemoveAll(dir)
 	spec := childSpec{Server: srv.url, Feeds: n, Items: bc.items, Concurrency: o.concurrency, Dir: dir,
-		Window: o.window, MaxItems: o.maxItems, Chunk: o.chunk}
+		Window: o.window, MaxItems: o.maxItems, Chunk: o.chunk, ChunkItems: o.chunkItems, MemoryLimit: o.memoryLimit}
 	if o.cpuOut != "" {
 		ext := filepath.Ext(o.cpuOut)
 		spec.CPUProfile = fmt.Sprintf("%s-%dx%d%s", strings.TrimSuffix(o.cpuOut, ext), n, bc.items, ext)
@@ -262,6 +336,18 @@ func runCase(o *options, bc benchCase, now time.Time, stderr io.Writer) (*CaseRe
 	if err != nil {
 		return nil, err
 	}
+	// The restart in a process of its own, as a daemon restarts: the
+	// memory the cycles left behind is not counted.
+	spec.Restart = true
+	if spec.CPUProfile != "" {
+		ext := filepath.Ext(spec.CPUProfile)
+		spec.CPUProfile = strings.TrimSuffix(spec.CPUProfile, ext) + "-restart" + ext
+	}
+	r, err := runMeasured(spec, stderr)
+	if err != nil {
+		return nil, err
+	}
+	c.Phases, c.StoreMB = append(c.Phases, r.Phases...), r.StoreMB
 	c.GenS = gen.Seconds()
 	c.FeedMB, c.GzipMB = float64(fb.rawBytes)/(1<<20), float64(fb.gzBytes)/(1<<20)
 	return c, nil
@@ -280,6 +366,9 @@ func runMeasured(spec childSpec, stderr io.Writer) (*CaseResult, error) {
 	var out bytes.Buffer
 	cmd := exec.Command(exe, "-child")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(in), &out, stderr
+	if spec.MemoryLimit != "" {
+		cmd.Env = append(os.Environ(), "GOMEMLIMIT="+spec.MemoryLimit)
+	}
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("measured process: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"syscall"
@@ -14,12 +15,44 @@ import (
 type usage struct {
 	wall      time.Time
 	user, sys time.Duration
+	rt        []metrics.Sample // runtimeMetrics, in order
 }
+
+// runtimeMetrics are the Go runtime's counters a Span reports the change
+// of: collections, bytes allocated, CPU spent collecting.
+var runtimeMetrics = []string{"/gc/cycles/total:gc-cycles", "/gc/heap/allocs:bytes", "/cpu/classes/gc/total:cpu-seconds"}
 
 func snapshot() usage {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return usage{wall: time.Now(), user: time.Duration(ru.Utime.Nano()), sys: time.Duration(ru.Stime.Nano())}
+	u := usage{wall: time.Now(), user: time.Duration(ru.Utime.Nano()), sys: time.Duration(ru.Stime.Nano())}
+	for _, name := range runtimeMetrics {
+		u.rt = append(u.rt, metrics.Sample{Name: name})
+	}
+	metrics.Read(u.rt)
+	return u
+}
+
+// rtDelta is the change of runtime metric i from a to b, as a float.
+func rtDelta(a, b usage, i int) float64 {
+	x, y := a.rt[i].Value, b.rt[i].Value
+	switch x.Kind() {
+	case metrics.KindUint64:
+		return float64(y.Uint64() - x.Uint64())
+	case metrics.KindFloat64:
+		return y.Float64() - x.Float64()
+	}
+	return 0
+}
+
+// liveHeapMB is the heap the last collection found live.
+func liveHeapMB() float64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return float64(s[0].Value.Uint64()) / (1 << 20)
 }
 
 // Span is what one measured step cost.
@@ -33,6 +66,13 @@ type Span struct {
 	AnonMB  float64 `json:"rss_anon_mb"`
 	FileMB  float64 `json:"rss_file_mb"`
 	LoadAvg float64 `json:"load_avg_1m"` // at the start of the step
+	// From runtime/metrics: collections during the step, bytes allocated,
+	// CPU the collector used (an estimate), and the heap live at the last
+	// collection of the step.
+	GCs     float64 `json:"gc_cycles"`
+	AllocMB float64 `json:"alloc_mb"`
+	GCCPU   float64 `json:"gc_cpu_s"`
+	LiveMB  float64 `json:"live_heap_mb"`
 }
 
 // CPU is the user plus system time of the step.
@@ -50,6 +90,7 @@ func measure(fn func() error) (Span, error) {
 		Wall: b.wall.Sub(a.wall).Seconds(), User: (b.user - a.user).Seconds(), Sys: (b.sys - a.sys).Seconds(),
 		PeakMB: float64(statusKB("VmHWM")) / 1024, LoadAvg: load,
 		AnonMB: float64(statusKB("RssAnon")) / 1024, FileMB: float64(statusKB("RssFile")) / 1024,
+		GCs: rtDelta(a, b, 0), AllocMB: rtDelta(a, b, 1) / (1 << 20), GCCPU: rtDelta(a, b, 2), LiveMB: liveHeapMB(),
 	}, err
 }
 

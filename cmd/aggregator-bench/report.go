@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -26,14 +27,15 @@ func printCase(w io.Writer, c *CaseResult) {
 	fmt.Fprintf(w, "%d feeds × %d items: %.0f MB of XML (%.0f MB gzipped) generated in %.1fs; store %.0f MB after the run\n",
 		c.Feeds, c.Items, c.FeedMB, c.GzipMB, c.GenS, c.StoreMB)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "phase\twall s\tpoll s\tpublish s\tCPU s\tpeak RSS MB\tanon/file MB\titems\tnew\tmerged\tok/304/failed\titems/s\tfeeds/s\tload\t")
+	fmt.Fprintln(tw, "phase\twall s\tpoll s\tpublish s\tCPU s\tpeak RSS MB\tanon/file MB\tlive heap MB\tGCs\tGC CPU s\talloc MB\titems\tnew\tmerged\tok/304/failed\titems/s\tfeeds/s\tload\t")
 	for _, p := range c.Phases {
 		end := p.Publish
 		if p.Name == "restart" {
 			end = p.Poll
 		}
-		fmt.Fprintf(tw, "%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f/%.0f\t%d\t%d\t%d\t%d/%d/%d\t%s\t%s\t%.2f\t\n",
-			p.Name, p.Wall(), p.Poll.Wall, p.Publish.Wall, p.CPU(), p.Peak(), end.AnonMB, end.FileMB, p.Items, p.New, p.Merged,
+		fmt.Fprintf(tw, "%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f/%.0f\t%.0f\t%.0f\t%.2f\t%.0f\t%d\t%d\t%d\t%d/%d/%d\t%s\t%s\t%.2f\t\n",
+			p.Name, p.Wall(), p.Poll.Wall, p.Publish.Wall, p.CPU(), p.Peak(), end.AnonMB, end.FileMB,
+			end.LiveMB, p.Poll.GCs+p.Publish.GCs, p.Poll.GCCPU+p.Publish.GCCPU, p.Poll.AllocMB+p.Publish.AllocMB, p.Items, p.New, p.Merged,
 			p.OK, p.NotModified, p.Failed, rate(p.Items, p.Wall()), rate(p.OK+p.NotModified, p.Poll.Wall), p.Poll.LoadAvg)
 	}
 	tw.Flush()
@@ -77,4 +79,24 @@ func per(s float64, n int) float64 {
 		return 0
 	}
 	return s * 1e6 / float64(n)
+}
+
+func printPeers(w io.Writer, n int, rs []PeerResult) {
+	fmt.Fprintf(w, "peers: first poll of the wire-dev feeds copied to %d loopback feeds (median of the runs; peak RSS: the largest process)\n", n)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "tool\twall s\tCPU s\tpeak RSS MB\truns (wall s / MB)\t")
+	for _, r := range rs {
+		if r.Skipped != "" {
+			fmt.Fprintf(tw, "%s\t\t\t\tskipped: %s\t\n", r.Tool, r.Skipped)
+			continue
+		}
+		wall, cpu, peak := r.median()
+		var runs []string
+		for _, x := range r.Runs {
+			runs = append(runs, fmt.Sprintf("%.2f/%.0f", x.Wall, x.PeakMB))
+		}
+		fmt.Fprintf(tw, "%s\t%.2f\t%.2f\t%.0f\t%s\t\n", r.Tool, wall, cpu, peak, strings.Join(runs, " "))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
 }

@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wirestory/aggregator/config"
@@ -117,6 +121,7 @@ func newApp(ctx context.Context, cfg *config.Config, demo *demoServer, stderr io
 	a := &app{cfg: cfg, demo: demo, level: new(slog.LevelVar), fetcherFor: fetcherFor}
 	a.level.Set(parseLevel(cfg.Log.Level))
 	a.log = newLogger(stderr, a.level, cfg.Log.Format)
+	setMemoryLimit(cfg, a.log)
 	var err error
 	if !config.IsPostgres(cfg.Store) {
 		if err = os.MkdirAll(filepath.Dir(cfg.Store), 0o750); err != nil {
@@ -130,6 +135,70 @@ func newApp(ctx context.Context, cfg *config.Config, demo *demoServer, stderr io
 	}
 	a.pipe = pipeline.New(a.store, a.log)
 	return a, nil
+}
+
+// setMemoryLimit sets the Go runtime's soft memory limit from the
+// config's memory_limit: the size given, none for "off", and by default
+// 3/4 of the cgroup's memory limit, else of the machine's memory. A
+// GOMEMLIMIT in the environment wins over all of them (the runtime has
+// read it).
+func setMemoryLimit(cfg *config.Config, log *slog.Logger) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		log.Debug("memory limit from GOMEMLIMIT", "bytes", debug.SetMemoryLimit(-1))
+		return
+	}
+	limit, set, off := cfg.MemoryLimitBytes()
+	switch {
+	case off:
+		limit = math.MaxInt64
+	case !set:
+		limit = defaultMemoryLimit()
+	}
+	if limit <= 0 {
+		return
+	}
+	debug.SetMemoryLimit(limit)
+	log.Debug("memory limit", "bytes", limit)
+}
+
+// defaultMemoryLimit is 3/4 of the memory this process may use: its
+// cgroup's limit (v2, then v1), else the machine's memory; 0 when neither
+// can be read.
+func defaultMemoryLimit() int64 {
+	avail := int64(0)
+	for _, path := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		// "max" (v2) and a huge number (v1) mean no limit.
+		if n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil && n > 0 && n < 1<<50 {
+			avail = n
+			break
+		}
+	}
+	if mem := machineMemory(); avail == 0 || (mem > 0 && mem < avail) {
+		avail = mem
+	}
+	return avail / 4 * 3
+}
+
+// machineMemory is MemTotal of /proc/meminfo in bytes; 0 when unknown.
+func machineMemory() int64 {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for l := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(l, "MemTotal:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb << 10
+		}
+	}
+	return 0
 }
 
 func (a *app) close() {
@@ -181,6 +250,9 @@ func settingsOf(cfg *config.Config, f pipeline.Fetcher) *pipeline.Settings {
 		Priority:     slices.Clone(cfg.Dedupe.Priority),
 		Fetcher:      f,
 		SecretParams: slices.Clone(cfg.Fetch.SecretParams),
+		// As many feeds in flight as fetches: a feed waiting for its
+		// server holds no memory.
+		InFlight: cfg.Fetch.Concurrency,
 	}
 }
 

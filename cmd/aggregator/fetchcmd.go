@@ -6,7 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
 
 	"github.com/wirestory/aggregator/output"
 	"github.com/wirestory/aggregator/pipeline"
@@ -22,6 +26,7 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 	format := fs.String("format", "rss", "output format: rss, atom or json")
 	out := fs.String("output", "", "write the merged feed to this `file` (default or -: standard output)")
 	force := fs.Bool("force", false, "poll every feed now, even one whose server asked us to wait")
+	memprofile := fs.String("memprofile", "", "write a heap profile to this `file` at the end (go tool pprof -sample_index=alloc_space)")
 	v, err := verbosityFlags(fs, args, &cf)
 	if err != nil {
 		return err
@@ -56,12 +61,24 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	printReport(e.stderr, rep, v)
-	_, docs, err := a.pipe.Publish(ctx, settings, outputOptions(a.cfg, 0, nil))
+	// Only the formats written: not the tag feeds, the page or the others.
+	formats := []string{*format}
+	for f := range a.cfg.Output.Files {
+		if !slices.Contains(formats, f) {
+			formats = append(formats, f)
+		}
+	}
+	docs, err := a.pipe.PublishFeed(ctx, settings, outputOptions(a.cfg, 0, nil), formats...)
 	if err != nil {
 		return err
 	}
 	if err := writeOutput(e.stdout, *out, *format, docs); err != nil {
 		return err
+	}
+	if *memprofile != "" {
+		if err := writeHeapProfile(*memprofile); err != nil {
+			return err
+		}
 	}
 	if len(a.cfg.Output.Files) > 0 {
 		if err := output.WriteFiles(a.cfg.Output.Files, docs); err != nil {
@@ -79,6 +96,21 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 		return nothingDue(ctx, info, a.store.FeedStates, rep)
 	}
 	return nil
+}
+
+// writeHeapProfile writes the heap profile (pprof) to path: what was
+// allocated during the run, and what is still in use after a collection.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--memprofile: %w", err)
+	}
+	runtime.GC()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("--memprofile: %w", err)
+	}
+	return f.Close()
 }
 
 // lockPolls takes the store's poll lock, saying so when it waits for
