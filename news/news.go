@@ -103,6 +103,15 @@ type Story struct {
 	Updated   time.Time
 }
 
+// AddMember appends m to the story's members, and makes Published the
+// earliest publish time among them (how a store reads a story).
+func (s *Story) AddMember(m StoredItem) {
+	s.Members = append(s.Members, m)
+	if p := m.Published; !p.IsZero() && (s.Published.IsZero() || p.Before(s.Published)) {
+		s.Published = p
+	}
+}
+
 // Representative returns the member chosen to represent the story; it
 // panics on a story with no members, which never exists.
 func (s *Story) Representative() *StoredItem { return &s.Members[0] }

@@ -136,6 +136,17 @@ func acceptsGzip(header string) bool {
 	return star
 }
 
+// Observed returns h, calling observe with route and the status code
+// written after each request h serves (the metrics of a handler beside
+// the Server's).
+func Observed(route string, observe func(route string, status int), h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() { observe(route, rec.status) }()
+		h.ServeHTTP(rec, r)
+	})
+}
+
 // statusRecorder remembers the status code written, for Observe.
 type statusRecorder struct {
 	http.ResponseWriter

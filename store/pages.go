@@ -99,10 +99,7 @@ func (db *DB) queryStories(ctx context.Context, query string, args ...any) ([]ne
 			out = append(out, news.Story{ID: id, Updated: updated})
 		}
 		s := &out[len(out)-1]
-		s.Members = append(s.Members, m)
-		if p := m.Published; !p.IsZero() && (s.Published.IsZero() || p.Before(s.Published)) {
-			s.Published = p
-		}
+		s.AddMember(m)
 	}
 	return out, rows.Err()
 }

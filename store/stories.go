@@ -98,10 +98,7 @@ func (db *DB) EachStory(ctx context.Context, q news.StoryQuery, fn func(news.Sto
 			}
 			cur = news.Story{ID: id, Updated: updated}
 		}
-		cur.Members = append(cur.Members, m)
-		if p := m.Published; !p.IsZero() && (cur.Published.IsZero() || p.Before(cur.Published)) {
-			cur.Published = p
-		}
+		cur.AddMember(m)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("store: stories: %w", err)

@@ -128,7 +128,7 @@ func (x *distributed) start() {
 		d.fail(err)
 		return
 	}
-	x.stop = append(x.stop, x.listen(), x.every(refreshEvery(cfg), d.polls.republish))
+	x.stop = append(x.stop, x.listen(), every(refreshEvery(cfg), func() bool { d.polls.republish(); return true }))
 	d.polls.republish()
 }
 
@@ -209,23 +209,4 @@ func (x *distributed) listen() (stop func()) {
 		}
 	}()
 	return func() { cancel(); <-done }
-}
-
-// every calls fn every d until the returned function is called.
-func (x *distributed) every(d time.Duration, fn func()) (stop func()) {
-	quit, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(d)
-		defer t.Stop()
-		for {
-			select {
-			case <-quit:
-				return
-			case <-t.C:
-				fn()
-			}
-		}
-	}()
-	return func() { close(quit); <-done }
 }

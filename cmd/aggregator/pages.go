@@ -85,9 +85,7 @@ type renderFunc func(ctx context.Context, cur *current, r *http.Request) (*outpu
 // pageHandler serves what render makes, from c while the store and the
 // config are those it was rendered with; route names it in the metrics.
 func (d *daemon) pageHandler(c *pageCache, route string, render renderFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		defer func() { d.met.observeOutput(route, rec.status) }()
+	return output.Observed(route, d.met.observeOutput, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cur := d.cur.Load()
 		gen := pageGen{cur: cur, version: d.published.Load()}
 		key := r.URL.Path
@@ -98,17 +96,17 @@ func (d *daemon) pageHandler(c *pageCache, route string, render renderFunc) http
 			var err error
 			switch res, err = render(ctx, cur, r); {
 			case errors.Is(err, news.ErrNotFound):
-				http.NotFound(rec, r)
+				http.NotFound(w, r)
 				return
 			case err != nil:
 				d.app.log.Error("render a page", "path", key, "err", err)
-				http.Error(rec, "could not render the page; see the log", http.StatusInternalServerError)
+				http.Error(w, "could not render the page; see the log", http.StatusInternalServerError)
 				return
 			}
 			c.put(key, gen, res)
 		}
-		res.ServeHTTP(rec, r)
-	})
+		res.ServeHTTP(w, r)
+	}))
 }
 
 // pageGen is what a rendered page depends on besides its path: the
@@ -180,17 +178,3 @@ func (c *pageCache) remove(el *list.Element) {
 	delete(c.byKey, e.key)
 	c.size -= e.res.Size()
 }
-
-// statusWriter remembers the status code written, for the metrics.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

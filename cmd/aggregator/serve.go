@@ -214,21 +214,7 @@ func (d *daemon) startWatchdog() (stop func()) {
 	if interval == 0 {
 		return func() {}
 	}
-	quit, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-quit:
-				return
-			case <-t.C:
-				d.watchdogPing(interval)
-			}
-		}
-	}()
-	return func() { close(quit); <-done }
+	return every(interval, func() bool { d.watchdogPing(interval); return true })
 }
 
 func (d *daemon) watchdogPing(timeout time.Duration) {

@@ -13,23 +13,34 @@ const watchInterval = 5 * time.Second
 // last publish, and ends the daemon when the store file was deleted or
 // replaced. The returned function stops it and waits for it.
 func (d *daemon) watchStore() (stop func()) {
+	return every(watchInterval, func() bool {
+		if err := d.app.store.CheckFile(); err != nil {
+			d.fail(err)
+			return false
+		}
+		if v := d.version(context.Background()); v != d.published.Load() {
+			d.app.log.Info("the store changed since the last publish: publishing again")
+			d.polls.republish()
+		}
+		return true
+	})
+}
+
+// every calls fn every d, until fn returns false or the returned function
+// is called; that function waits for a call of fn in progress.
+func every(d time.Duration, fn func() bool) (stop func()) {
 	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(watchInterval)
+		t := time.NewTicker(d)
 		defer t.Stop()
 		for {
 			select {
 			case <-quit:
 				return
 			case <-t.C:
-				if err := d.app.store.CheckFile(); err != nil {
-					d.fail(err)
+				if !fn() {
 					return
-				}
-				if v := d.version(context.Background()); v != d.published.Load() {
-					d.app.log.Info("the store changed since the last publish: publishing again")
-					d.polls.republish()
 				}
 			}
 		}

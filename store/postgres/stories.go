@@ -47,27 +47,8 @@ func (db *DB) Stories(ctx context.Context, q news.StoryQuery) ([]news.Story, err
 	if q.Feeds != nil {
 		query, args = storiesSQL, []any{q.Feeds, limit}
 	}
-	rows, err := db.pool.Query(ctx, query, args...)
+	out, err := db.queryStories(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: stories: %w", err)
-	}
-	defer rows.Close()
-	var out []news.Story
-	for rows.Next() {
-		id, updated, m, err := scanMember(rows)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: stories: %w", err)
-		}
-		if len(out) == 0 || out[len(out)-1].ID != id {
-			out = append(out, news.Story{ID: id, Updated: updated})
-		}
-		s := &out[len(out)-1]
-		s.Members = append(s.Members, m)
-		if p := m.Published; !p.IsZero() && (s.Published.IsZero() || p.Before(s.Published)) {
-			s.Published = p
-		}
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("postgres: stories: %w", err)
 	}
 	return out, nil
