@@ -42,8 +42,9 @@ type Store interface {
 	Furniture(ctx context.Context) (map[string][]byte, error)
 	// Ingest writes each batch whole or not at all; one error per batch.
 	Ingest(ctx context.Context, bs []news.Batch) []error
-	// Unplaced returns the first limit items of the inbox in placing order.
-	Unplaced(ctx context.Context, limit int) ([]news.Unplaced, error)
+	// Unplaced returns the first limit items of the inbox in placing order
+	// that come after the key (the zero key: from the start).
+	Unplaced(ctx context.Context, after news.InboxKey, limit int) ([]news.Unplaced, error)
 	// Place records placements and takes the items out of the inbox.
 	Place(ctx context.Context, ps []news.Placement, now time.Time) error
 	StoriesByLink(ctx context.Context, links []string) (map[string]string, error)

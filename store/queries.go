@@ -39,11 +39,12 @@ const (
 	saveModelSQL = `INSERT INTO feed_models (feed, model) VALUES (?1, ?2)
 		ON CONFLICT (feed) DO UPDATE SET model = excluded.model`
 
-	// unplacedSQL: ?1 the limit. The first items of the inbox in placing
-	// order (inbox_order): by publish time (first seen when none), then
-	// item id.
+	// unplacedSQL: ?1 the limit, ?2 and ?3 the key to start after. The
+	// first items of the inbox in placing order (inbox_order): by publish
+	// time (first seen when none), then item id.
 	unplacedSQL = `SELECT i.id, i.feed, i.story_id, b.changed, b.at, i.canonical_link, b.prepared
 		FROM inbox b JOIN items i ON i.seq = b.item
+		WHERE (b.at, b.id) > (?2, ?3)
 		ORDER BY b.at, b.id LIMIT ?1`
 
 	// uncarrySQL and carrySQL: ?1 carried ids, ?2 feed. Only the few items
