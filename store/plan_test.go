@@ -21,6 +21,8 @@ func TestQueryPlans(t *testing.T) {
 		{"carry", carrySQL, []string{"sqlite_autoindex_items_1 (id=?)"}},
 		{"delete emptied", deleteEmptiedSQL, []string{"COVERING INDEX items_by_story (story_id=?)"}},
 		{"purge items", purgeItemsSQL, []string{"items_purgeable (first_seen<?)"}},
+		{"purge records", purgeRecordsSQL, []string{"items_purgeable (first_seen<?)"}},
+		{"purge inbox", purgeInboxSQL, []string{"items_purgeable (first_seen<?)"}},
 		{"unplaced", unplacedSQL, []string{"inbox_order ((at,id)>(?,?))"}},
 		{"purge stories", purgeStoriesSQL, []string{"COVERING INDEX items_by_story (story_id=?)"}},
 		{"item by link", itemByLinkSQL, []string{"items_by_link (canonical_link=?)"}},

@@ -60,9 +60,12 @@ const (
 	deleteEmptiedSQL = `DELETE FROM stories WHERE id IN (SELECT value FROM json_each(?1))
 		AND NOT EXISTS (SELECT 1 FROM items WHERE items.story_id = stories.id)`
 
-	// purgeItemsSQL: ?1 the cutoff; item_records rows go with their items
-	// (ON DELETE CASCADE).
-	purgeItemsSQL = `DELETE FROM items WHERE in_feed = 0 AND first_seen < ?1`
+	// purgeItemsSQL: ?1 the cutoff. purgeDependentsSQL delete the
+	// records and inbox rows of those items first (the schema's ON DELETE
+	// CASCADE, which the store does not have SQLite enforce).
+	purgeItemsSQL   = `DELETE FROM items WHERE in_feed = 0 AND first_seen < ?1`
+	purgeRecordsSQL = `DELETE FROM item_records WHERE item IN (SELECT seq FROM items WHERE in_feed = 0 AND first_seen < ?1)`
+	purgeInboxSQL   = `DELETE FROM inbox WHERE item IN (SELECT seq FROM items WHERE in_feed = 0 AND first_seen < ?1)`
 
 	// purgeStoriesSQL deletes every story without members.
 	purgeStoriesSQL = `DELETE FROM stories
