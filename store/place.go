@@ -64,6 +64,7 @@ func (db *DB) Place(ctx context.Context, ps []news.Placement, now time.Time) err
 	if err := db.place(ctx, ps, now); err != nil {
 		return fmt.Errorf("store: place %d items: %w", len(ps), err)
 	}
+	db.cp.poke()
 	return nil
 }
 
