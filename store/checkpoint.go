@@ -21,7 +21,7 @@ type checkpointer struct {
 
 // startCheckpointer opens the checkpointing connection on path.
 func startCheckpointer(path string) (*checkpointer, error) {
-	c, err := sql.Open("sqlite", dsn(path, false))
+	c, err := sql.Open(driverName, dsn(path, false))
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,7 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
 // busyTimeout is how long a connection waits for a lock held by another
@@ -78,7 +78,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("store: open %q: want a file path", path)
 	}
-	w, err := sql.Open("sqlite", dsn(path, false))
+	w, err := sql.Open(driverName, dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -95,7 +95,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	// The read pool is opened after migration: the file then exists and is in
 	// WAL mode, which the read-only connections cannot change.
-	r, err := sql.Open("sqlite", dsn(path, true))
+	r, err := sql.Open(driverName, dsn(path, true))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -159,7 +159,7 @@ func dsn(path string, readOnly bool) string {
 	// start of the parameters; '%' is escaped so it is taken literally.
 	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 	q := []string{
-		fmt.Sprintf("_pragma=busy_timeout(%d)", busyTimeout.Milliseconds()),
+		fmt.Sprintf("_busy_timeout=%d", busyTimeout.Milliseconds()),
 		// The schema's foreign keys are kept by the code that writes
 		// (stories are created before their items, emptied ones deleted
 		// with a check, purged items' records and inbox rows deleted with
@@ -167,22 +167,41 @@ func dsn(path string, readOnly bool) string {
 		// enforced: the enforcement looked up a parent or a child on every
 		// insert, move and delete of a first poll, and placing 50,000 items
 		// took 8.2 s instead of 11.2 (aggregator-bench, 1,000 × 50).
-		"_pragma=foreign_keys(0)",
-		"_pragma=synchronous(NORMAL)",
-		"_pragma=mmap_size(0)",
+		"_foreign_keys=0",
+		"_synchronous=NORMAL",
 	}
 	if readOnly {
-		q = append(q, "_pragma=query_only(1)")
+		q = append(q, "_query_only=1")
 	} else {
-		// temp_store(MEMORY): the pages ApplyAll's savepoints keep for a
-		// rollback stay in memory rather than going to a temporary file
-		// (which doubled the bytes BenchmarkApplyAllFirstPoll wrote).
-		q = append(q, "_pragma=journal_mode(WAL)", "_txlock=immediate",
-			fmt.Sprintf("_pragma=wal_autocheckpoint(%d)", 4*walCheckpointPages),
-			fmt.Sprintf("_pragma=cache_size(%d)", -writerCacheKiB),
-			"_pragma=temp_store(MEMORY)")
+		q = append(q, "_journal_mode=WAL", "_txlock=immediate", fmt.Sprintf("_cache_size=%d", -writerCacheKiB))
 	}
 	return "file:" + esc + "?" + strings.Join(q, "&")
+}
+
+// driverName is the SQLite driver with the settings dsn cannot carry
+// (connPragmas), run on every connection it opens.
+const driverName = "aggregator-sqlite3"
+
+// connPragmas: no connection maps the file (see dsn); the pages a
+// transaction's savepoints keep for a rollback stay in memory rather than
+// going to a temporary file (which doubled the bytes
+// BenchmarkApplyAllFirstPoll wrote); the writer's automatic checkpoint is
+// for when the checkpointer lags.
+var connPragmas = []string{
+	"mmap_size = 0",
+	"temp_store = MEMORY",
+	fmt.Sprintf("wal_autocheckpoint = %d", 4*walCheckpointPages),
+}
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		for _, p := range connPragmas {
+			if _, err := c.Exec("PRAGMA "+p, nil); err != nil {
+				return fmt.Errorf("PRAGMA %s: %w", p, err)
+			}
+		}
+		return nil
+	}})
 }
 
 // Close closes the database. It waits for nothing: the caller stops its
