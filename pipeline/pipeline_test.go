@@ -641,3 +641,45 @@ func TestPlaceFailureMidway(t *testing.T) {
 		t.Errorf("stories after the repair %s, want %s", got, want)
 	}
 }
+
+// windowStore's Window yields n items, then fails with err.
+type windowStore struct {
+	*store.DB
+	n   int
+	err error
+}
+
+func (s *windowStore) Window(ctx context.Context, since time.Time, fn func(news.WindowItem) error) error {
+	for i := range s.n {
+		if err := fn(news.WindowItem{ID: fmt.Sprint(i)}); err != nil {
+			return err
+		}
+	}
+	return s.err
+}
+
+// TestReadWindow: readWindow hands every item over in the store's order,
+// over several batches, and returns the store's error after them.
+func TestReadWindow(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	for _, c := range []struct {
+		n   int
+		err error
+	}{{0, nil}, {1, nil}, {windowBatch, nil}, {2*windowBatch + 7, nil}, {3*windowBatch + 1, errors.New("disk gone")}} {
+		var got []string
+		err := readWindow(context.Background(), &windowStore{DB: db, n: c.n, err: c.err}, time.Time{}, func(w *news.WindowItem) {
+			got = append(got, w.ID)
+		})
+		if err != c.err {
+			t.Errorf("%d items: error %v, want %v", c.n, err, c.err)
+		}
+		if len(got) != c.n {
+			t.Fatalf("%d items: fn called %d times", c.n, len(got))
+		}
+		for i, id := range got {
+			if id != fmt.Sprint(i) {
+				t.Fatalf("%d items: item %d is %s", c.n, i, id)
+			}
+		}
+	}
+}
