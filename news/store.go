@@ -2,6 +2,7 @@ package news
 
 import (
 	"errors"
+	"math"
 	"time"
 )
 
@@ -62,6 +63,25 @@ type Unplaced struct {
 	Published     time.Time
 	CanonicalLink string
 	Prepared      []byte
+}
+
+// InboxKey is a place in the inbox's order: an item's time
+// (Unplaced.Published), then its id. The zero key is before every item.
+type InboxKey struct {
+	At time.Time
+	ID string
+}
+
+// Key returns the item's place in the inbox's order.
+func (u *Unplaced) Key() InboxKey { return InboxKey{At: u.Published, ID: u.ID} }
+
+// AtNanos returns k.At as the stores keep it, in Unix nanoseconds; the
+// zero key's is the smallest int64.
+func (k InboxKey) AtNanos() int64 {
+	if k.ID == "" {
+		return math.MinInt64
+	}
+	return k.At.UnixNano()
 }
 
 // Placement is where the placer put an unplaced item: StoryID is its

@@ -586,3 +586,100 @@ func TestLearnedBeforeLoad(t *testing.T) {
 		t.Error("the stored model was not loaded")
 	}
 }
+
+// placeFailingStore fails its nth Place call (counting from 1), once.
+type placeFailingStore struct {
+	*store.DB
+	calls, nth int
+}
+
+func (s *placeFailingStore) Place(ctx context.Context, ps []news.Placement, now time.Time) error {
+	if s.calls++; s.calls == s.nth {
+		return errors.New("disk full")
+	}
+	return s.DB.Place(ctx, ps, now)
+}
+
+// TestPlaceFailureMidway: the store refusing one batch of placements while
+// the next is placed ends Place with its error; the batches recorded
+// before stay, the others wait in the inbox, and the next Place (with the
+// index rebuilt from the store) makes the stories a Place without the
+// failure makes.
+func TestPlaceFailureMidway(t *testing.T) {
+	defer func(n int) { placeBatch = n }(placeBatch)
+	placeBatch = 2
+	f := newFake()
+	f.items["agency"] = []news.Item{item("agency", "a1", "Harbour board closes eastern pier", harbour, t0),
+		item("agency", "a2", "Frost cuts apple harvest", orchard, t0.Add(10*time.Minute))}
+	f.items["outlet"] = []news.Item{item("outlet", "o1", "Pier to shut", harbour[:3], t0.Add(20*time.Minute)),
+		item("outlet", "o2", "Apples hit", orchard[:2], t0.Add(30*time.Minute))}
+	f.items["mirror"] = []news.Item{item("mirror", "m1", "Pier closing", harbour[1:], t0.Add(40*time.Minute)),
+		item("mirror", "m2", "Growers fear losses", orchard[1:], t0.Add(50*time.Minute))}
+	feeds := []string{"agency", "outlet", "mirror"}
+
+	ref := newPipeline(t, openStore(t, filepath.Join(t.TempDir(), "ref.db")), f, feeds...)
+	poll(t, ref, false)
+	want := fmt.Sprint(shape(stories(t, ref)))
+
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	p := newPipeline(t, &placeFailingStore{DB: db, nth: 2}, f, feeds...)
+	_, err := p.Poll(context.Background(), p.set, PollOptions{})
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("Poll with a failing Place = %v, want the store's error", err)
+	}
+	left, err := db.Unplaced(context.Background(), news.InboxKey{}, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 4 {
+		t.Fatalf("%d items left in the inbox, want the 4 of the batches not recorded", len(left))
+	}
+	if err := p.Place(context.Background(), p.set, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(shape(stories(t, p))); got != want {
+		t.Errorf("stories after the repair %s, want %s", got, want)
+	}
+}
+
+// windowStore's Window yields n items, then fails with err.
+type windowStore struct {
+	*store.DB
+	n   int
+	err error
+}
+
+func (s *windowStore) Window(ctx context.Context, since time.Time, fn func(news.WindowItem) error) error {
+	for i := range s.n {
+		if err := fn(news.WindowItem{ID: fmt.Sprint(i)}); err != nil {
+			return err
+		}
+	}
+	return s.err
+}
+
+// TestReadWindow: readWindow hands every item over in the store's order,
+// over several batches, and returns the store's error after them.
+func TestReadWindow(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "a.db"))
+	for _, c := range []struct {
+		n   int
+		err error
+	}{{0, nil}, {1, nil}, {windowBatch, nil}, {2*windowBatch + 7, nil}, {3*windowBatch + 1, errors.New("disk gone")}} {
+		var got []string
+		err := readWindow(context.Background(), &windowStore{DB: db, n: c.n, err: c.err}, time.Time{}, func(w *news.WindowItem) {
+			got = append(got, w.ID)
+		})
+		if err != c.err {
+			t.Errorf("%d items: error %v, want %v", c.n, err, c.err)
+		}
+		if len(got) != c.n {
+			t.Fatalf("%d items: fn called %d times", c.n, len(got))
+		}
+		for i, id := range got {
+			if id != fmt.Sprint(i) {
+				t.Fatalf("%d items: item %d is %s", c.n, i, id)
+			}
+		}
+	}
+}

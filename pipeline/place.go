@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"time"
 
 	"github.com/wirestory/aggregator/dedupe"
 	"github.com/wirestory/aggregator/news"
@@ -11,7 +12,7 @@ import (
 
 // placeBatch is how many inbox items the placer takes, places and records
 // at once.
-const placeBatch = 1000
+var placeBatch = 1000
 
 // Place puts the items waiting in the store's inbox in their stories, in
 // the inbox's order (publish time, then item id), whoever fetched them: a
@@ -21,6 +22,9 @@ const placeBatch = 1000
 // not counted). When the store fails to record a placement the index is
 // dropped, to be rebuilt from the store, and the items stay in the inbox
 // for the next call.
+//
+// The store records one batch while the next is read and placed (the
+// placer's own maps know the stories of the batch not yet recorded).
 func (p *Pipeline) Place(ctx context.Context, s *Settings, rep *Report) error {
 	now := p.now().UTC()
 	if err := p.ready(ctx, s, now); err != nil {
@@ -32,29 +36,76 @@ func (p *Pipeline) Place(ctx context.Context, s *Settings, rep *Report) error {
 			pl.feeds[rep.Feeds[i].Name] = &rep.Feeds[i]
 		}
 	}
+	rec := p.recorder(ctx, now)
+	err := pl.run(ctx, rec)
+	if rerr := rec.wait(); rerr != nil {
+		p.index = nil
+		return fmt.Errorf("place: %w", rerr)
+	}
+	if err != nil {
+		return fmt.Errorf("place: %w", err)
+	}
+	return nil
+}
+
+// run reads the inbox a batch at a time, places each batch and hands its
+// placements to rec; it stops early when rec has failed.
+func (pl *placer) run(ctx context.Context, rec *recorder) error {
+	var after news.InboxKey
 	for {
-		us, err := p.store.Unplaced(ctx, placeBatch)
-		if err != nil {
-			return fmt.Errorf("place: %w", err)
-		}
-		if len(us) == 0 {
-			return nil
+		us, err := pl.p.store.Unplaced(ctx, after, placeBatch)
+		if err != nil || len(us) == 0 {
+			return err
 		}
 		if err := pl.linked(ctx, us); err != nil {
-			return fmt.Errorf("place: %w", err)
+			return err
 		}
 		ps := make([]news.Placement, 0, len(us))
 		for i := range us {
 			ps = pl.place(ps, &us[i])
 		}
-		if err := p.store.Place(ctx, ps, now); err != nil {
-			p.index = nil
-			return fmt.Errorf("place: %w", err)
+		select {
+		case rec.batches <- ps:
+		case <-rec.failed:
+			return nil // the recorder's error is the one returned
 		}
 		if len(us) < placeBatch {
 			return nil
 		}
+		after = us[len(us)-1].Key()
 	}
+}
+
+// recorder records placed batches in the store, in order, on a goroutine
+// of its own, while the placer reads and places the next batch. It stops
+// at the first error, closing failed.
+type recorder struct {
+	batches chan []news.Placement
+	failed  chan struct{}
+	err     error // set before failed is closed
+	done    chan struct{}
+}
+
+func (p *Pipeline) recorder(ctx context.Context, now time.Time) *recorder {
+	r := &recorder{batches: make(chan []news.Placement), failed: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		for ps := range r.batches {
+			if r.err = p.store.Place(ctx, ps, now); r.err != nil {
+				close(r.failed)
+				return
+			}
+		}
+	}()
+	return r
+}
+
+// wait ends the recorder once what it was given is recorded, and returns
+// its error.
+func (r *recorder) wait() error {
+	close(r.batches)
+	<-r.done
+	return r.err
 }
 
 // placer is one pass of Place.

@@ -47,6 +47,7 @@ func (db *DB) Ingest(ctx context.Context, bs []news.Batch) []error {
 		db.applyTx(ctx, bs[start:end], errs[start:end])
 		start = end
 	}
+	db.cp.poke()
 	for i, err := range errs {
 		if err != nil {
 			errs[i] = fmt.Errorf("store: apply feed %q: %w", bs[i].State.Name, err)

@@ -116,7 +116,7 @@ func storyShape(ss []news.Story) string {
 // checkConsistent asserts the invariants every committed state must hold.
 func checkConsistent(t testing.TB, path string) {
 	t.Helper()
-	c, err := sql.Open("sqlite", dsn(path, true))
+	c, err := sql.Open(driverName, dsn(path, true))
 	if err != nil {
 		t.Fatalf("open raw: %v", err)
 	}

@@ -10,7 +10,7 @@ import (
 	"sort"
 	"time"
 
-	"modernc.org/sqlite"
+	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
 // migrationFiles holds the schema as numbered SQL files; file N (1-based,
@@ -85,8 +85,8 @@ const sqliteBusy = 5
 
 // isBusy reports whether err is SQLite's SQLITE_BUSY (any extended code).
 func isBusy(err error) bool {
-	var e *sqlite.Error
-	return errors.As(err, &e) && e.Code()&0xff == sqliteBusy
+	var e sqlite3.Error
+	return errors.As(err, &e) && int(e.Code) == sqliteBusy
 }
 
 // migrateOne applies the next migration, if any, and reports whether the

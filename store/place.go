@@ -10,12 +10,14 @@ import (
 	"github.com/wirestory/aggregator/news"
 )
 
-// Unplaced returns the first limit items of the inbox in placing order:
-// by publish time (first-seen time when it has none), then item id. The
-// placer takes them, places them and records it with Place, which removes
-// them from the inbox, then asks for the next ones.
-func (db *DB) Unplaced(ctx context.Context, limit int) ([]news.Unplaced, error) {
-	rows, err := db.r.QueryContext(ctx, unplacedSQL, limit)
+// Unplaced returns the first limit items of the inbox in placing order
+// (by publish time, first-seen time when it has none, then item id) that
+// come after the key; the zero key reads from the start. The placer takes
+// them, places them and records it with Place, which removes them from the
+// inbox; it asks for the next ones after the last it took, so that it can
+// read them while Place writes.
+func (db *DB) Unplaced(ctx context.Context, after news.InboxKey, limit int) ([]news.Unplaced, error) {
+	rows, err := db.r.QueryContext(ctx, unplacedSQL, limit, after.AtNanos(), after.ID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unplaced: %w", err)
 	}
@@ -62,6 +64,7 @@ func (db *DB) Place(ctx context.Context, ps []news.Placement, now time.Time) err
 	if err := db.place(ctx, ps, now); err != nil {
 		return fmt.Errorf("store: place %d items: %w", len(ps), err)
 	}
+	db.cp.poke()
 	return nil
 }
 

@@ -19,7 +19,7 @@ func queued(e news.Entry) news.Entry {
 
 func unplacedIDs(t *testing.T, db *DB) []string {
 	t.Helper()
-	us, err := db.Unplaced(context.Background(), 100)
+	us, err := db.Unplaced(context.Background(), news.InboxKey{}, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestInboxChangedItem(t *testing.T) {
 	a2 := a
 	a2.Title = "Corrected before placing"
 	mustApply(t, db, batch("ap", t0.Add(time.Minute), a2))
-	us, err := db.Unplaced(ctx, 10)
+	us, err := db.Unplaced(ctx, news.InboxKey{}, 10)
 	if err != nil || len(us) != 1 || us[0].Changed || string(us[0].Prepared) != string(a.Prepared) {
 		t.Fatalf("an item changed before placing: %+v, %v", us, err)
 	}
@@ -104,7 +104,7 @@ func TestInboxChangedItem(t *testing.T) {
 	a3 := a2
 	a3.Title, a3.StoryID, a3.Prepared = "Corrected after placing", "", []byte("v3")
 	mustApply(t, db, batch("ap", t0.Add(2*time.Minute), a3))
-	us, err = db.Unplaced(ctx, 10)
+	us, err = db.Unplaced(ctx, news.InboxKey{}, 10)
 	if err != nil || len(us) != 1 || !us[0].Changed || us[0].StoryID != a.StoryID || string(us[0].Prepared) != "v3" {
 		t.Fatalf("a placed item changed: %+v, %v", us, err)
 	}

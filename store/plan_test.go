@@ -21,6 +21,9 @@ func TestQueryPlans(t *testing.T) {
 		{"carry", carrySQL, []string{"sqlite_autoindex_items_1 (id=?)"}},
 		{"delete emptied", deleteEmptiedSQL, []string{"COVERING INDEX items_by_story (story_id=?)"}},
 		{"purge items", purgeItemsSQL, []string{"items_purgeable (first_seen<?)"}},
+		{"purge records", purgeRecordsSQL, []string{"items_purgeable (first_seen<?)"}},
+		{"purge inbox", purgeInboxSQL, []string{"items_purgeable (first_seen<?)"}},
+		{"unplaced", unplacedSQL, []string{"inbox_order ((at,id)>(?,?))"}},
 		{"purge stories", purgeStoriesSQL, []string{"COVERING INDEX items_by_story (story_id=?)"}},
 		{"item by link", itemByLinkSQL, []string{"items_by_link (canonical_link=?)"}},
 		{"stories", storiesSQL, []string{"stories_by_created", "items_by_story (story_id=?)"}},
@@ -42,7 +45,11 @@ func TestQueryPlans(t *testing.T) {
 
 func queryPlan(t *testing.T, db *DB, query string) string {
 	t.Helper()
-	rows, err := db.w.Query("EXPLAIN QUERY PLAN "+query, "[]", -1)
+	args := []any{"[]", -1}
+	if strings.Contains(query, "?3") {
+		args = append(args, "")
+	}
+	rows, err := db.w.Query("EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}

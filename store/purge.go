@@ -32,7 +32,11 @@ func (db *DB) purge(ctx context.Context, before time.Time) (items, stories int, 
 		return 0, 0, err
 	}
 	defer tx.Rollback()
-	// item_records rows go with their items (ON DELETE CASCADE).
+	for _, q := range []string{purgeRecordsSQL, purgeInboxSQL} {
+		if _, err := tx.ExecContext(ctx, q, cut); err != nil {
+			return 0, 0, err
+		}
+	}
 	res, err := tx.ExecContext(ctx, purgeItemsSQL, cut)
 	if err != nil {
 		return 0, 0, err

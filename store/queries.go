@@ -39,11 +39,12 @@ const (
 	saveModelSQL = `INSERT INTO feed_models (feed, model) VALUES (?1, ?2)
 		ON CONFLICT (feed) DO UPDATE SET model = excluded.model`
 
-	// unplacedSQL: ?1 the limit. The first items of the inbox in placing
-	// order (inbox_order): by publish time (first seen when none), then
-	// item id.
+	// unplacedSQL: ?1 the limit, ?2 and ?3 the key to start after. The
+	// first items of the inbox in placing order (inbox_order): by publish
+	// time (first seen when none), then item id.
 	unplacedSQL = `SELECT i.id, i.feed, i.story_id, b.changed, b.at, i.canonical_link, b.prepared
 		FROM inbox b JOIN items i ON i.seq = b.item
+		WHERE (b.at, b.id) > (?2, ?3)
 		ORDER BY b.at, b.id LIMIT ?1`
 
 	// uncarrySQL and carrySQL: ?1 carried ids, ?2 feed. Only the few items
@@ -59,9 +60,12 @@ const (
 	deleteEmptiedSQL = `DELETE FROM stories WHERE id IN (SELECT value FROM json_each(?1))
 		AND NOT EXISTS (SELECT 1 FROM items WHERE items.story_id = stories.id)`
 
-	// purgeItemsSQL: ?1 the cutoff; item_records rows go with their items
-	// (ON DELETE CASCADE).
-	purgeItemsSQL = `DELETE FROM items WHERE in_feed = 0 AND first_seen < ?1`
+	// purgeItemsSQL: ?1 the cutoff. purgeDependentsSQL delete the
+	// records and inbox rows of those items first (the schema's ON DELETE
+	// CASCADE, which the store does not have SQLite enforce).
+	purgeItemsSQL   = `DELETE FROM items WHERE in_feed = 0 AND first_seen < ?1`
+	purgeRecordsSQL = `DELETE FROM item_records WHERE item IN (SELECT seq FROM items WHERE in_feed = 0 AND first_seen < ?1)`
+	purgeInboxSQL   = `DELETE FROM inbox WHERE item IN (SELECT seq FROM items WHERE in_feed = 0 AND first_seen < ?1)`
 
 	// purgeStoriesSQL deletes every story without members.
 	purgeStoriesSQL = `DELETE FROM stories

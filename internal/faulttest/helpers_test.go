@@ -24,7 +24,7 @@ import (
 	"testing"
 	"time"
 
-	_ "modernc.org/sqlite" // the driver of the integrity check
+	_ "github.com/mattn/go-sqlite3" // the driver of the integrity check
 
 	"github.com/wirestory/aggregator/news"
 	"github.com/wirestory/aggregator/store"
@@ -384,7 +384,7 @@ func checkStore(t *testing.T, path string) map[string]string {
 		t.Fatalf("store.Open after the fault: %v", err)
 	}
 	defer db.Close()
-	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	raw, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,19 +11,22 @@ import (
 	"github.com/wirestory/aggregator/news"
 )
 
-// unplacedSQL: $1 the limit (NULL: none). The first items of the inbox in
-// placing order (inbox_order): by publish time (first seen when none),
-// then item id in byte order (the column's COLLATE "C").
+// unplacedSQL: $1 the limit (NULL: none), $2 and $3 the key to start
+// after. The first items of the inbox in placing order (inbox_order): by
+// publish time (first seen when none), then item id in byte order (the
+// column's COLLATE "C").
 const unplacedSQL = `SELECT i.id, i.feed, i.story_id, b.changed, b.at, i.canonical_link, b.prepared
 	FROM inbox b JOIN items i ON i.seq = b.item
+	WHERE (b.at, b.id) > ($2, $3)
 	ORDER BY b.at, b.id LIMIT $1`
 
-// Unplaced returns the first limit items of the inbox in placing order:
-// by publish time (first-seen time when it has none), then item id. A
-// negative limit means no limit.
-func (db *DB) Unplaced(ctx context.Context, limit int) ([]news.Unplaced, error) {
+// Unplaced returns the first limit items of the inbox in placing order
+// (by publish time, first-seen time when it has none, then item id) that
+// come after the key; the zero key reads from the start. A negative limit
+// means no limit.
+func (db *DB) Unplaced(ctx context.Context, after news.InboxKey, limit int) ([]news.Unplaced, error) {
 	lim := pgtype.Int8{Int64: int64(limit), Valid: limit >= 0}
-	rows, err := db.pool.Query(ctx, unplacedSQL, lim)
+	rows, err := db.pool.Query(ctx, unplacedSQL, lim, after.AtNanos(), after.ID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: unplaced: %w", err)
 	}

@@ -44,7 +44,7 @@ func TestQueryPlans(t *testing.T) {
 		{"by link", byLinkSQL, []any{ids}},
 		{"item by link", itemByLinkSQL, []any{"x"}},
 		{"window", windowSQL, []any{int64(0)}},
-		{"unplaced", unplacedSQL, []any{int64(100)}},
+		{"unplaced", unplacedSQL, []any{int64(100), int64(0), "x"}},
 		{"uncarry", uncarrySQL, []any{"f", ids}},
 		{"carry", carrySQL, []any{"f", ids}},
 		{"update items", updateItemsSQL, updateArgs()},

@@ -17,7 +17,7 @@ import (
 // twin is what the cross-check needs of both stores.
 type twin interface {
 	Ingest(ctx context.Context, bs []news.Batch) []error
-	Unplaced(ctx context.Context, limit int) ([]news.Unplaced, error)
+	Unplaced(ctx context.Context, after news.InboxKey, limit int) ([]news.Unplaced, error)
 	Place(ctx context.Context, ps []news.Placement, now time.Time) error
 	Purge(ctx context.Context, before time.Time) (int, int, error)
 	DeleteFeedState(ctx context.Context, name string) error
@@ -57,7 +57,7 @@ func look(t *testing.T, s twin, ids, links []string) view {
 	errs = append(errs, err)
 	errs = append(errs, s.Window(ctx, time.Time{}, collect(&v.Window)))
 	errs = append(errs, s.Window(ctx, t0.Add(2*time.Hour), collect(&v.Recent)))
-	v.Unplaced, err = s.Unplaced(ctx, -1)
+	v.Unplaced, err = s.Unplaced(ctx, news.InboxKey{}, -1)
 	errs = append(errs, err)
 	v.States, err = s.FeedStates(ctx)
 	errs = append(errs, err)
@@ -151,7 +151,7 @@ func TestSameAsSQLite(t *testing.T) {
 			}
 		}
 		compare(fmt.Sprintf("poll %d ingested", p))
-		us, err := lite.Unplaced(ctx, -1)
+		us, err := lite.Unplaced(ctx, news.InboxKey{}, -1)
 		if err != nil {
 			t.Fatal(err)
 		}

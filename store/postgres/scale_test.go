@@ -140,7 +140,7 @@ func TestLease(t *testing.T) {
 	if !errors.Is(err, ErrLeaseLost) {
 		t.Fatalf("Place by the old holder = %v, want ErrLeaseLost", err)
 	}
-	if us, err := db.Unplaced(ctx, 10); err != nil || len(us) != 1 || us[0].StoryID != f.StoryID {
+	if us, err := db.Unplaced(ctx, news.InboxKey{}, 10); err != nil || len(us) != 1 || us[0].StoryID != f.StoryID {
 		t.Fatalf("the refused Place wrote: inbox %+v, %v", us, err)
 	}
 	if err := db.RenewLease(ctx, a); !errors.Is(err, ErrLeaseLost) {

@@ -144,7 +144,7 @@ func BenchPlace(b *testing.B, s pipeline.Store, cpu CPU) {
 			b.Fatal(err)
 		}
 		m.measure(b, group*batchItems, func() {
-			us, err := s.Unplaced(ctx, group*batchItems)
+			us, err := s.Unplaced(ctx, news.InboxKey{}, group*batchItems)
 			if err != nil || len(us) != group*batchItems {
 				b.Fatalf("Unplaced: %d items, %v", len(us), err)
 			}

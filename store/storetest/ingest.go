@@ -29,7 +29,7 @@ func takeSnapshot(t *testing.T, s Store, ids []string) snapshot {
 	if snap.States, err = s.FeedStates(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if snap.Unplaced, err = s.Unplaced(ctx, -1); err != nil {
+	if snap.Unplaced, err = s.Unplaced(ctx, news.InboxKey{}, -1); err != nil {
 		t.Fatal(err)
 	}
 	known, err := s.Known(ctx, ids)

@@ -24,13 +24,28 @@ func testInboxAndPlace(t *testing.T, s Store) {
 	if got, want := unplacedIDs(t, s), []string{b.ID, c.ID, a.ID}; !slices.Equal(got, want) {
 		t.Fatalf("inbox order %v, want b, c, a", got)
 	}
-	us, err := s.Unplaced(ctx, 2)
+	us, err := s.Unplaced(ctx, news.InboxKey{}, 2)
 	if err != nil || len(us) != 2 {
 		t.Fatalf("Unplaced(2) = %d items, %v", len(us), err)
 	}
 	if u := us[0]; u.Feed != "bbc" || u.StoryID != b.StoryID || u.Changed || !u.Published.Equal(b.Published) ||
 		u.CanonicalLink != b.CanonicalLink || string(u.Prepared) != string(b.Prepared) {
 		t.Errorf("unplaced item %+v", u)
+	}
+	// The next items come after the key of the last one taken, whether
+	// or not it was placed meanwhile; the rest is empty.
+	rest, err := s.Unplaced(ctx, us[1].Key(), 10)
+	if err != nil || len(rest) != 1 || rest[0].ID != a.ID {
+		t.Fatalf("Unplaced after the second item = %+v, %v; want a alone", rest, err)
+	}
+	if rest, err = s.Unplaced(ctx, rest[0].Key(), 10); err != nil || len(rest) != 0 {
+		t.Fatalf("Unplaced after the last item = %+v, %v; want none", rest, err)
+	}
+	// Ties in time are ordered by id: the key of b with c's time sorts
+	// before c only when b's id does.
+	tie := news.InboxKey{At: c.Published, ID: b.ID}
+	if rest, err = s.Unplaced(ctx, tie, 10); err != nil || len(rest) == 0 || (rest[0].ID == c.ID) != (b.ID < c.ID) {
+		t.Fatalf("Unplaced after (c's time, b's id) = %d items, first %v, %v", len(rest), rest, err)
 	}
 	if ss := stories(t, s, news.StoryQuery{}); len(ss) != 3 {
 		t.Fatalf("unplaced items are not shown in stories of their own: %d stories", len(ss))
@@ -80,14 +95,14 @@ func testInboxChanged(t *testing.T, s Store) {
 	a2.Title = "Corrected before placing"
 	a2.Prepared = nil // not prepared again: the inbox keeps the first bytes
 	apply(t, s, batch("ap", t0.Add(time.Minute), a2))
-	us, err := s.Unplaced(ctx, 10)
+	us, err := s.Unplaced(ctx, news.InboxKey{}, 10)
 	if err != nil || len(us) != 1 || us[0].Changed || string(us[0].Prepared) != string(a.Prepared) {
 		t.Fatalf("an item changed before placing: %+v, %v", us, err)
 	}
 	a2b := a2
 	a2b.Prepared = []byte("v2")
 	apply(t, s, batch("ap", t0.Add(time.Minute), a2b))
-	if us, err = s.Unplaced(ctx, 10); err != nil || len(us) != 1 || us[0].Changed || string(us[0].Prepared) != "v2" {
+	if us, err = s.Unplaced(ctx, news.InboxKey{}, 10); err != nil || len(us) != 1 || us[0].Changed || string(us[0].Prepared) != "v2" {
 		t.Fatalf("an item prepared again before placing: %+v, %v", us, err)
 	}
 	if err := s.Place(ctx, []news.Placement{{ID: a.ID, StoryID: a.StoryID}}, t0); err != nil {
@@ -96,7 +111,7 @@ func testInboxChanged(t *testing.T, s Store) {
 	a3 := a2
 	a3.Title, a3.StoryID, a3.Prepared = "Corrected after placing", "", []byte("v3")
 	apply(t, s, batch("ap", t0.Add(2*time.Minute), a3))
-	us, err = s.Unplaced(ctx, 10)
+	us, err = s.Unplaced(ctx, news.InboxKey{}, 10)
 	if err != nil || len(us) != 1 || !us[0].Changed || us[0].StoryID != a.StoryID || string(us[0].Prepared) != "v3" {
 		t.Fatalf("a placed item changed: %+v, %v", us, err)
 	}

@@ -195,7 +195,7 @@ func window(t testing.TB, s Store, since time.Time) []news.WindowItem {
 
 func unplacedIDs(t testing.TB, s Store) []string {
 	t.Helper()
-	us, err := s.Unplaced(context.Background(), 100)
+	us, err := s.Unplaced(context.Background(), news.InboxKey{}, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
