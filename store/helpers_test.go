@@ -128,6 +128,7 @@ func checkConsistent(t testing.TB, path string) {
 		{"empty stories", "SELECT count(*) FROM stories WHERE id NOT IN (SELECT story_id FROM items)", "0"},
 		{"items without record", "SELECT count(*) FROM items WHERE seq NOT IN (SELECT item FROM item_records)", "0"},
 		{"records without item", "SELECT count(*) FROM item_records WHERE item NOT IN (SELECT seq FROM items)", "0"},
+		{"inbox rows without item", "SELECT count(*) FROM inbox WHERE item NOT IN (SELECT seq FROM items)", "0"},
 	} {
 		var got string
 		if err := c.QueryRow(q.sql).Scan(&got); err != nil {

@@ -60,7 +60,7 @@ const (
 	deleteEmptiedSQL = `DELETE FROM stories WHERE id IN (SELECT value FROM json_each(?1))
 		AND NOT EXISTS (SELECT 1 FROM items WHERE items.story_id = stories.id)`
 
-	// purgeItemsSQL: ?1 the cutoff. purgeDependentsSQL delete the
+	// purgeItemsSQL: ?1 the cutoff. purgeRecordsSQL and purgeInboxSQL delete the
 	// records and inbox rows of those items first (the schema's ON DELETE
 	// CASCADE, which the store does not have SQLite enforce).
 	purgeItemsSQL   = `DELETE FROM items WHERE in_feed = 0 AND first_seen < ?1`
