@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/wirestory/aggregator/dedupe"
+	"github.com/wirestory/aggregator/fetch"
 	"github.com/wirestory/aggregator/news"
 )
 
@@ -13,10 +14,20 @@ type feedBatch struct {
 	idx   int // the feed's index in the settings and the report
 	batch news.Batch
 	furn  *dedupe.Furniture // the model learned, taken in once stored
+	pace  fetch.Pace        // the bounds of the feed's learned interval
 	err   error             // the store failed while the feed was analysed
 	slot  chan struct{}     // the analysis slot held, if any: see release
 	// fresh and changed count the new and changed items of the batch.
 	fresh, changed int
+}
+
+// panicked fails the feed whose fetch or analysis panicked with err: its
+// report and state say so, and nothing of it is stored but its state.
+func (fb *feedBatch) panicked(fr *FeedReport, err error) {
+	fr.Status, fr.Err = StatusFailed, fmt.Errorf("fetch %s: %w", fr.Name, err)
+	st := &fb.batch.State
+	st.LastError, st.Failures = fr.Err.Error(), st.Failures+1
+	fb.batch.Carried, fb.batch.Items, fb.batch.Furniture = nil, nil, nil
 }
 
 // release gives back the analysis slot fb holds, if any.

@@ -244,7 +244,7 @@ func (p *Pipeline) begin(ctx context.Context, s *Settings, states map[string]new
 	if err := p.store.SaveFeedState(ctx, st); err != nil {
 		return nil, fmt.Errorf("save state of %s: %w", st.Name, err)
 	}
-	return &feedBatch{idx: i, batch: news.Batch{State: st, Now: now}}, nil
+	return &feedBatch{idx: i, pace: paceOf(s.Feeds[i]), batch: news.Batch{State: st, Now: now}}, nil
 }
 
 // fetchFeed fetches feed fb and analyses its items, a panic failing the
@@ -252,10 +252,7 @@ func (p *Pipeline) begin(ctx context.Context, s *Settings, states map[string]new
 func (p *Pipeline) fetchFeed(ctx context.Context, s *Settings, fb *feedBatch, rep *Report, progress func(FeedReport), cpus chan struct{}) {
 	fr := &rep.Feeds[fb.idx]
 	if err := p.contain(fr.Name, func() { fb.err = p.fetchOne(ctx, s, fb, fr, cpus) }); err != nil {
-		fr.Status, fr.Err = StatusFailed, fmt.Errorf("fetch %s: %w", fr.Name, err)
-		st := &fb.batch.State
-		st.LastError, st.Failures = fr.Err.Error(), st.Failures+1
-		fb.batch.Carried, fb.batch.Items, fb.batch.Furniture = nil, nil, nil
+		fb.panicked(fr, err)
 	}
 	done := *fr
 	done.New, done.Updated = fb.fresh, fb.changed
@@ -300,19 +297,14 @@ func (p *Pipeline) fetchOne(ctx context.Context, s *Settings, fb *feedBatch, fr 
 func (s *Settings) learn(fb *feedBatch, fr *FeedReport, dates []time.Time) {
 	st := &fb.batch.State
 	obs := fetch.Observation{Now: fb.batch.Now, New: fb.fresh, Dates: dates}
-	*st = fetch.Learn(*st, obs, s.pace(st.Name))
+	*st = fetch.Learn(*st, obs, fb.pace)
 	fr.NextPoll = st.NextPoll
 }
 
-// pace is the bounds of the feed name's interval; a feed with a schedule
-// of its own is polled on it (fetch.Pace.Fixed).
-func (s *Settings) pace(name string) fetch.Pace {
-	for _, f := range s.Feeds {
-		if f.Name == name {
-			return fetch.Pace{Min: f.MinInterval, Max: f.MaxInterval, Fixed: f.Schedule != ""}
-		}
-	}
-	return fetch.Pace{}
+// paceOf is the bounds of f's interval; a feed with a schedule of its own
+// is polled on it (fetch.Pace.Fixed).
+func paceOf(f news.Feed) fetch.Pace {
+	return fetch.Pace{Min: f.MinInterval, Max: f.MaxInterval, Fixed: f.Schedule != ""}
 }
 
 // later returns the later of a and b.
@@ -337,15 +329,16 @@ func (p *Pipeline) FetchFeed(ctx context.Context, s *Settings, st news.FeedState
 		return news.Batch{}, FeedReport{}, err
 	}
 	fb := feedBatch{batch: news.Batch{State: st, Now: now}}
+	if i := slices.IndexFunc(s.Feeds, func(f news.Feed) bool { return f.Name == st.Name }); i >= 0 {
+		fb.pace = paceOf(s.Feeds[i])
+	}
 	fr := FeedReport{Name: st.Name}
 	cpus := make(chan struct{}, 1)
 	var err error
 	perr := p.contain(st.Name, func() { err = p.fetchOne(ctx, s, &fb, &fr, cpus) })
 	fb.release()
 	if perr != nil {
-		fr.Status, fr.Err = StatusFailed, fmt.Errorf("fetch %s: %w", st.Name, perr)
-		fb.batch.State.LastError, fb.batch.State.Failures = fr.Err.Error(), fb.batch.State.Failures+1
-		fb.batch.Carried, fb.batch.Items, fb.batch.Furniture = nil, nil, nil
+		fb.panicked(&fr, perr)
 	}
 	fr.New, fr.Updated = fb.fresh, fb.changed
 	return fb.batch, fr, err
