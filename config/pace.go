@@ -3,21 +3,17 @@ package config
 import (
 	"fmt"
 	"time"
-)
 
-// Defaults of the bounds of the learned poll intervals (fetch.Learn).
-const (
-	DefaultMinInterval = 5 * time.Minute
-	DefaultMaxInterval = 24 * time.Hour
+	"github.com/wirestory/aggregator/news"
 )
 
 // setPaceDefaults fills in the bounds the file leaves out.
 func (f *Fetch) setPaceDefaults() {
 	if f.MinInterval == 0 {
-		f.MinInterval = DefaultMinInterval
+		f.MinInterval = news.DefaultMinInterval
 	}
 	if f.MaxInterval == 0 {
-		f.MaxInterval = DefaultMaxInterval
+		f.MaxInterval = news.DefaultMaxInterval
 	}
 }
 

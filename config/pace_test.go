@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wirestory/aggregator/fetch"
+	"github.com/wirestory/aggregator/news"
 )
 
 // withPace returns valid with lines added to the fetch section and to the
@@ -16,19 +16,19 @@ func withPace(fetchLines, feedLines string) []byte {
 	return []byte(strings.Replace(s, "    tags: [world]\n", "    tags: [world]\n"+feedLines, 1))
 }
 
-// TestPaceDefaultsAndOverrides: the bounds default to 5m and 24h (fetch's
-// own defaults); each feed carries the global bounds unless it sets its
+// TestPaceDefaultsAndOverrides: the bounds default to 5m and 24h
+// (news.DefaultMinInterval and DefaultMaxInterval, which fetch also
+// takes); each feed carries the global bounds unless it sets its
 // own.
 func TestPaceDefaultsAndOverrides(t *testing.T) {
-	if DefaultMinInterval != fetch.DefaultMinInterval || DefaultMaxInterval != fetch.DefaultMaxInterval {
-		t.Errorf("config's defaults %v-%v differ from fetch's %v-%v", DefaultMinInterval, DefaultMaxInterval,
-			fetch.DefaultMinInterval, fetch.DefaultMaxInterval)
-	}
 	cfg, err := Parse("c.yaml", []byte(valid))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f := cfg.Fetch; f.MinInterval != 5*time.Minute || f.MaxInterval != 24*time.Hour {
+	if news.DefaultMinInterval != 5*time.Minute || news.DefaultMaxInterval != 24*time.Hour {
+		t.Errorf("news defaults %v-%v, want 5m-24h", news.DefaultMinInterval, news.DefaultMaxInterval)
+	}
+	if f := cfg.Fetch; f.MinInterval != news.DefaultMinInterval || f.MaxInterval != news.DefaultMaxInterval {
 		t.Errorf("defaults %v-%v, want 5m-24h", f.MinInterval, f.MaxInterval)
 	}
 	cfg, err = Parse("c.yaml", withPace("  min_interval: 2m\n  max_interval: 6h\n", "    min_interval: 30s\n"))

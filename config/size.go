@@ -24,10 +24,7 @@ var units = []struct {
 // and for "off" (no limit), with n 0.
 func ParseSize(s string) (n int64, ok bool, err error) {
 	s = strings.TrimSpace(s)
-	switch s {
-	case "":
-		return 0, false, nil
-	case "off":
+	if s == "" || s == "off" {
 		return 0, false, nil
 	}
 	for _, u := range units {

@@ -42,12 +42,6 @@ import (
 // as NextPoll); after a failure the backoff and Retry-After decide, as
 // before, and the interval is kept for the next success.
 
-// Defaults of a Pace's zero fields.
-const (
-	DefaultMinInterval = 5 * time.Minute
-	DefaultMaxInterval = 24 * time.Hour
-)
-
 const (
 	// paceItems is how many of a document's newest dated items the gap is
 	// estimated from.
@@ -60,8 +54,8 @@ const (
 // Pace bounds the interval Learn learns for one feed. The zero value
 // takes the defaults.
 type Pace struct {
-	// Min and Max bound the interval; zero means DefaultMinInterval and
-	// DefaultMaxInterval. Max below Min counts as Min.
+	// Min and Max bound the interval; zero means news.DefaultMinInterval
+	// and news.DefaultMaxInterval. Max below Min counts as Min.
 	Min, Max time.Duration
 	// Fixed leaves NextPoll at the server's hints: the feed is polled on a
 	// schedule of its own. Its interval is learned all the same.
@@ -69,8 +63,8 @@ type Pace struct {
 }
 
 func (p Pace) withDefaults() Pace {
-	p.Min = orDefault(p.Min, DefaultMinInterval)
-	p.Max = max(orDefault(p.Max, DefaultMaxInterval), p.Min)
+	p.Min = orDefault(p.Min, news.DefaultMinInterval)
+	p.Max = max(orDefault(p.Max, news.DefaultMaxInterval), p.Min)
 	return p
 }
 

@@ -83,8 +83,8 @@ func TestLearnKnownRates(t *testing.T) {
 		gap  time.Duration
 		want time.Duration
 	}{
-		{"wire every 2 minutes", 2 * time.Minute, DefaultMinInterval},
-		{"wire every 5 minutes", 5 * time.Minute, DefaultMinInterval},
+		{"wire every 2 minutes", 2 * time.Minute, news.DefaultMinInterval},
+		{"wire every 5 minutes", 5 * time.Minute, news.DefaultMinInterval},
 		{"outlet hourly", time.Hour, 17*time.Minute + 19*time.Second},
 		{"blog daily", 24 * time.Hour, 84*time.Minute + 51*time.Second},
 		{"blog weekly", 7 * 24 * time.Hour, 224*time.Minute + 30*time.Second},
@@ -111,7 +111,7 @@ func TestLearnRandomRates(t *testing.T) {
 	for i, gap := range []time.Duration{3 * time.Minute, 20 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour} {
 		f := poisson(fmt.Sprint("feed-", i), gap, start, end, uint64(i))
 		_, polls := simulate(f, Pace{}, testNow, end)
-		want := min(max(time.Duration(math.Sqrt(float64(gap)*float64(DefaultMinInterval))), DefaultMinInterval), DefaultMaxInterval)
+		want := min(max(time.Duration(math.Sqrt(float64(gap)*float64(news.DefaultMinInterval))), news.DefaultMinInterval), news.DefaultMaxInterval)
 		mean := end.Sub(testNow) / time.Duration(polls)
 		if mean < want*2/3 || mean > want*4/3 {
 			t.Errorf("gap %v: polled every %v on average, want about %v", gap, mean, want)
@@ -165,12 +165,12 @@ func TestLearnQuietFeed(t *testing.T) {
 func TestLearnUndated(t *testing.T) {
 	p := Pace{}
 	st := Learn(news.FeedState{Name: "u"}, Observation{Now: testNow, New: 20}, p)
-	if st.Interval != DefaultMinInterval || !st.LastNew.Equal(testNow) {
+	if st.Interval != news.DefaultMinInterval || !st.LastNew.Equal(testNow) {
 		t.Fatalf("first poll: interval %v, last new %v; want the minimum and now", st.Interval, st.LastNew)
 	}
 	st.Interval = 2 * time.Hour
 	fast := Learn(st, Observation{Now: testNow.Add(30 * time.Minute), New: 6}, p) // one every 5 minutes
-	if fast.Interval >= st.Interval || fast.Interval < DefaultMinInterval {
+	if fast.Interval >= st.Interval || fast.Interval < news.DefaultMinInterval {
 		t.Errorf("six new items in half an hour: interval %v, want below %v", fast.Interval, st.Interval)
 	}
 	slow := Learn(st, Observation{Now: testNow.Add(48 * time.Hour)}, p) // nothing for two days

@@ -128,11 +128,19 @@ type Feed struct {
 	// interval says (its interval is still learned and shown).
 	Schedule string `yaml:"schedule,omitempty"`
 	// MinInterval and MaxInterval bound the feed's learned poll interval
-	// (FeedState.Interval); zero means fetch's default. Loading a config
-	// fills them in from its fetch section where the feed sets none.
+	// (FeedState.Interval); zero means DefaultMinInterval and
+	// DefaultMaxInterval. Loading a config fills them in from its fetch
+	// section where the feed sets none.
 	MinInterval time.Duration `yaml:"min_interval,omitempty"`
 	MaxInterval time.Duration `yaml:"max_interval,omitempty"`
 }
+
+// Defaults of the bounds of a feed's learned poll interval (Feed.MinInterval,
+// Feed.MaxInterval), for the config's fetch section and fetch.Learn.
+const (
+	DefaultMinInterval = 5 * time.Minute
+	DefaultMaxInterval = 24 * time.Hour
+)
 
 // FeedState is what is kept about one feed between polls: HTTP validators,
 // schedule and health. The zero value is a feed never polled.

@@ -14,9 +14,9 @@ import (
 // stories (opts.MaxItems of them), each tag's newest stories (read for the
 // tag's feeds, so a tag never costs more than its own stories) and the
 // feeds' health, in every format. The stories of the Input returned carry
-// the text of their representative (Members[0]) only. The server swaps the documents in and
-// the file writer writes them: serve, fetch and the bench publish through
-// this one step. It only reads the store.
+// the text of their representative (Members[0]) only. The server swaps the
+// documents in and the file writer writes them: serve, fetch and the bench
+// publish through this one step. It only reads the store.
 func (p *Pipeline) Publish(ctx context.Context, s *Settings, opts output.Options) (output.Input, output.Docs, error) {
 	var in output.Input
 	var err error
