@@ -132,6 +132,7 @@ type options struct {
 	peerMaxItems         int
 	memoryLimit          string
 	aggregators          []string
+	keep                 bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -148,6 +149,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.chunkItems, "chunk-items", 0, "most items stored together (0: the pipeline's default)")
 	fs.IntVar(&o.maxItems, "max-items", 200, "stories published")
 	fs.StringVar(&o.dir, "dir", os.TempDir(), "directory for the temporary stores")
+	fs.BoolVar(&o.keep, "keep", false, "keep each case's store in --dir (for restarts and profiles without a new first poll)")
 	fs.StringVar(&o.jsonOut, "json", "", "write the results as JSON to this file")
 	fs.StringVar(&o.cpuOut, "cpuprofile", "", "CPU profile of each case's measured process")
 	fs.BoolVar(&o.baselines, "baselines", true, "compare with the baselines")
@@ -325,7 +327,11 @@ func runCase(o *options, bc benchCase, now time.Time, stderr io.Writer) (*CaseRe
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	if o.keep {
+		fmt.Fprintf(stderr, "aggregator-bench: %d feeds: store kept in %s\n", n, dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
 	spec := childSpec{Server: srv.url, Feeds: n, Items: bc.items, Concurrency: o.concurrency, Dir: dir,
 		Window: o.window, MaxItems: o.maxItems, Chunk: o.chunk, ChunkItems: o.chunkItems, MemoryLimit: o.memoryLimit}
 	if o.cpuOut != "" {
