@@ -13,7 +13,7 @@ import (
 func (ix *Index) Add(d Doc, p *Prepared, newStoryID string) Decision {
 	if slot, ok := ix.byID[d.ID]; ok {
 		ix.Update(d, p)
-		st := &ix.stories[ix.entries[slot].story]
+		st := &ix.stories[ix.entries.at(slot).story]
 		return Decision{StoryID: st.id, Reason: "known id: updated in place"}
 	}
 	fp := p.view()
@@ -23,16 +23,16 @@ func (ix *Index) Add(d Doc, p *Prepared, newStoryID string) Decision {
 		ix.insert(d, p, newStoryID)
 		return Decision{StoryID: newStoryID, New: true, Reason: reason}
 	}
-	dec := Decision{Match: ix.entries[best].id, Reason: reason}
+	dec := Decision{Match: ix.entries.at(best).id, Reason: reason}
 	// The document belongs to its best match's story and to also: one
 	// story, split earlier. The oldest of them takes the others in.
-	into := ix.entries[best].story
+	into := ix.entries.at(best).story
 	for _, st := range also {
 		if a, b := &ix.stories[st], &ix.stories[into]; a.founded < b.founded || a.founded == b.founded && a.id < b.id {
 			into = st
 		}
 	}
-	for _, st := range append(also, ix.entries[best].story) {
+	for _, st := range append(also, ix.entries.at(best).story) {
 		if st != into {
 			dec.Absorbed = append(dec.Absorbed, ix.stories[st].id)
 			ix.merge(st, into)
@@ -82,7 +82,7 @@ func (ix *Index) bestStory(fp *fingerprint, keys *[nKeys]uint32) (int32, []int32
 	slots := ix.candidates(fp, keys)
 	matches := ix.scratch.matches[:0]
 	for _, s := range slots {
-		f := compareFor(fp, &ix.entries[s], ix.earlyExit)
+		f := compareFor(fp, ix.entries.at(s), ix.earlyExit)
 		if r := ix.opts.rule(f); r.match() || r == versionOf {
 			matches = append(matches, candidate{s, f, r})
 		}
@@ -98,13 +98,13 @@ func (ix *Index) bestStory(fp *fingerprint, keys *[nKeys]uint32) (int32, []int32
 			}
 			return 1
 		}
-		return cmp.Or(cmpFloat(b.figs.score(), a.figs.score()), cmp.Compare(ix.entries[a.slot].id, ix.entries[b.slot].id))
+		return cmp.Or(cmpFloat(b.figs.score(), a.figs.score()), cmp.Compare(ix.entries.at(a.slot).id, ix.entries.at(b.slot).id))
 	})
 	best := matches[0]
-	own := ix.entries[best.slot].story
+	own := ix.entries.at(best.slot).story
 	links := ix.scratch.links[:0] // story, links: a few stories each
 	for _, m := range matches {
-		st := ix.entries[m.slot].story
+		st := ix.entries.at(m.slot).story
 		if i := slices.IndexFunc(links, func(l [2]int32) bool { return l[0] == st }); i >= 0 {
 			links[i][1]++
 		} else {
@@ -143,10 +143,10 @@ func cmpFloat(a, b float64) int {
 // at offsets that disagree.
 func (ix *Index) candidates(fp *fingerprint, keys *[nKeys]uint32) []int32 {
 	c := &ix.cands
-	c.next(len(ix.entries))
+	c.next(ix.entries.len())
 	out := ix.scratch.slots[:0]
 	add := func(s int32) {
-		if ix.entries[s].live && c.add(s) {
+		if ix.entries.at(s).live && c.add(s) {
 			out = append(out, s)
 		}
 	}
@@ -168,7 +168,7 @@ func (ix *Index) candidates(fp *fingerprint, keys *[nKeys]uint32) []int32 {
 		ix.scratch.refs = refs
 		for _, ref := range refs {
 			s, k := int32(ref/nKeys), ref%nKeys
-			switch e := &ix.entries[s]; {
+			switch e := ix.entries.at(s); {
 			case k < bands || k >= bands+leadKeys:
 				// another kind of key that hashed to this lead key
 			case !e.live || c.has(s):
@@ -189,7 +189,7 @@ func (ix *Index) candidates(fp *fingerprint, keys *[nKeys]uint32) []int32 {
 			}
 			best = max(best, j-lo+1)
 		}
-		if best >= min(3, int(ix.entries[s].leadKeys())) {
+		if best >= min(3, int(ix.entries.at(int32(s)).leadKeys())) {
 			add(int32(s))
 		}
 		i = j

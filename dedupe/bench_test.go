@@ -131,3 +131,32 @@ func BenchmarkRestore(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRestorer100k is the rebuild of a window of 100,000 documents
+// at start-up, handed over in the store's order (not the window's).
+func BenchmarkRestorer100k(b *testing.B) {
+	const n = 100_000
+	var none *Furniture
+	texts := pool(64)
+	recs := make([][]byte, len(texts))
+	for i, s := range texts {
+		p := none.Prepare(Analyse(s), "")
+		recs[i] = p.Record()
+	}
+	docs := make([]Doc, n)
+	stories := make([]string, n)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range docs {
+		docs[i] = Doc{ID: fmt.Sprintf("%032x", i), Feed: "f", Published: t0.Add(time.Duration(r.IntN(72*60)) * time.Minute)}
+		stories[i] = fmt.Sprint(i * 7 / 10) // 0.7 stories a document
+	}
+	for b.Loop() {
+		rs := NewIndex(Options{}).Restorer(n)
+		for i, d := range docs {
+			if err := rs.Add(d, int64(i), stories[i], recs[i%len(recs)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rs.Done()
+	}
+}

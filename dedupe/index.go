@@ -102,7 +102,7 @@ type story struct {
 // cutoff (Evict).
 type Index struct {
 	opts      Options
-	entries   []entry
+	entries   entries
 	free      []int32
 	byID      map[string]int32
 	stories   []story

@@ -35,10 +35,31 @@ func (p *Prepared) Record() []byte {
 // Restore puts a placed document back in the window (at start-up, from
 // its Record bytes), in story storyID. Restoring a known id replaces its
 // fingerprint. Bytes that are not a record give an error wrapping
-// ErrRecord and change nothing.
+// ErrRecord and change nothing. A Restorer restores many documents handed
+// over in any order.
 func (ix *Index) Restore(d Doc, storyID string, record []byte) error {
+	e, err := decodeRecord(d, record)
+	if err != nil {
+		return err
+	}
+	ix.put(e, storyID)
+	return nil
+}
+
+// put stores e in story storyID, in place of the document of its id when
+// there is one.
+func (ix *Index) put(e entry, storyID string) {
+	if slot, ok := ix.byID[e.id]; ok {
+		ix.remove(slot)
+	}
+	ix.store(e, storyID)
+}
+
+// decodeRecord returns the window entry of document d from its Record
+// bytes.
+func decodeRecord(d Doc, record []byte) (entry, error) {
 	if len(record) < 12 || (record[0] != recordVersion && record[0] != 1) {
-		return fmt.Errorf("restore %s: %w", d.ID, ErrRecord)
+		return entry{}, fmt.Errorf("restore %s: %w", d.ID, ErrRecord)
 	}
 	nl, nd := int(record[1]), int(record[2])+int(record[3])
 	size := 12 + 2*nl + 4*(nd+nKeys)
@@ -46,10 +67,7 @@ func (ix *Index) Restore(d Doc, storyID string, record []byte) error {
 		size += shapeBytes
 	}
 	if len(record) != size {
-		return fmt.Errorf("restore %s: %w: length %d", d.ID, ErrRecord, len(record))
-	}
-	if slot, ok := ix.byID[d.ID]; ok {
-		ix.remove(slot)
+		return entry{}, fmt.Errorf("restore %s: %w: length %d", d.ID, ErrRecord, len(record))
 	}
 	e := entry{id: d.ID, live: true, published: d.Published.Unix()}
 	e.nSample, e.nNums = record[2], record[3]
@@ -73,6 +91,5 @@ func (ix *Index) Restore(d Doc, storyID string, record []byte) error {
 	if record[0] == recordVersion {
 		e.livePage, e.tsig = readShape(record[p:])
 	}
-	ix.store(e, storyID)
-	return nil
+	return e, nil
 }

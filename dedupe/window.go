@@ -16,11 +16,10 @@ func (ix *Index) store(e entry, storyID string) {
 	if n := len(ix.free); n > 0 {
 		slot, ix.free = ix.free[n-1], ix.free[:n-1]
 	} else {
-		slot = int32(len(ix.entries))
-		ix.entries = append(ix.entries, entry{})
+		slot = ix.entries.add()
 	}
-	ix.entries[slot] = e
-	ix.post.insert(uint32(slot), &ix.entries[slot].keys)
+	*ix.entries.at(slot) = e
+	ix.post.insert(uint32(slot), &ix.entries.at(slot).keys)
 	ix.byID[e.id] = slot
 	ix.live++
 	ix.link(slot, storyID)
@@ -52,11 +51,11 @@ func (ix *Index) link(slot int32, storyID string) {
 			si = int32(len(ix.stories))
 			ix.stories = append(ix.stories, story{})
 		}
-		ix.stories[si] = story{id: storyID, core: slot, first: -1, founded: ix.entries[slot].published}
+		ix.stories[si] = story{id: storyID, core: slot, first: -1, founded: ix.entries.at(slot).published}
 		ix.byStory[storyID] = si
 	}
 	st := &ix.stories[si]
-	e := &ix.entries[slot]
+	e := ix.entries.at(slot)
 	e.story, e.nextInStory = si, st.first
 	st.first = slot
 	st.members++
@@ -82,7 +81,7 @@ func (ix *Index) Update(d Doc, p *Prepared) {
 	if !ok {
 		return
 	}
-	e := &ix.entries[slot]
+	e := ix.entries.at(slot)
 	ix.post.remove(uint32(slot), &e.keys)
 	e.setFingerprint(p)
 	ix.post.insert(uint32(slot), &e.keys)
@@ -94,9 +93,9 @@ func (ix *Index) Update(d Doc, p *Prepared) {
 func (ix *Index) Evict(cutoff time.Time) int {
 	cut := cutoff.Unix()
 	n := 0
-	for i := range ix.entries {
-		if e := &ix.entries[i]; e.live && e.published < cut {
-			ix.remove(int32(i))
+	for i := range int32(ix.entries.len()) {
+		if e := ix.entries.at(i); e.live && e.published < cut {
+			ix.remove(i)
 			n++
 		}
 	}
@@ -105,7 +104,7 @@ func (ix *Index) Evict(cutoff time.Time) int {
 
 // remove drops slot from the postings, its story and the id map.
 func (ix *Index) remove(slot int32) {
-	e := &ix.entries[slot]
+	e := ix.entries.at(slot)
 	ix.post.remove(uint32(slot), &e.keys)
 	delete(ix.byID, e.id)
 	si := e.story
@@ -113,9 +112,9 @@ func (ix *Index) remove(slot int32) {
 	if st.first == slot {
 		st.first = e.nextInStory
 	} else {
-		for m := st.first; m >= 0; m = ix.entries[m].nextInStory {
-			if ix.entries[m].nextInStory == slot {
-				ix.entries[m].nextInStory = e.nextInStory
+		for m := st.first; m >= 0; m = ix.entries.at(m).nextInStory {
+			if ix.entries.at(m).nextInStory == slot {
+				ix.entries.at(m).nextInStory = e.nextInStory
 				break
 			}
 		}
@@ -138,8 +137,8 @@ func (ix *Index) remove(slot int32) {
 // earliest returns the earliest published member of the list from first.
 func (ix *Index) earliest(first int32) int32 {
 	best := first
-	for m := first; m >= 0; m = ix.entries[m].nextInStory {
-		if ix.entries[m].published < ix.entries[best].published {
+	for m := first; m >= 0; m = ix.entries.at(m).nextInStory {
+		if ix.entries.at(m).published < ix.entries.at(best).published {
 			best = m
 		}
 	}
@@ -150,7 +149,7 @@ func (ix *Index) earliest(first int32) int32 {
 func (ix *Index) merge(from, into int32) {
 	src, dst := &ix.stories[from], &ix.stories[into]
 	for m := src.first; m >= 0; {
-		e := &ix.entries[m]
+		e := ix.entries.at(m)
 		next := e.nextInStory
 		e.story, e.nextInStory = into, dst.first
 		dst.first = m

@@ -277,7 +277,7 @@ func TestLeadKeyCollision(t *testing.T) {
 	for i, d := range s.docs[:n] {
 		ix.Add(d.doc(), &ps[i], d.ID)
 		slot := ix.byID[d.ID]
-		e := &ix.entries[slot]
+		e := ix.entries.at(slot)
 		ix.post.remove(uint32(slot), &e.keys)
 		for j := range bands {
 			e.keys[j] = leadKey(probe.lead[j+1])
