@@ -96,9 +96,14 @@ type Placement struct {
 }
 
 // WindowItem is one placed item of the dedupe window, for rebuilding it.
+// The window's order is by Published, then by Seq; a store may hand the
+// items over in another order (its own, which it reads fastest).
 type WindowItem struct {
 	ID, Feed, StoryID string
 	Published         time.Time
+	// Seq is the order in which the store stored the item: the lower
+	// was stored first.
+	Seq int64
 	// Record is the Entry.Record stored with the item; the callee may keep
 	// it.
 	Record []byte

@@ -138,11 +138,14 @@ func (p *Pipeline) ready(ctx context.Context, s *Settings, now time.Time) error 
 	ix := dedupe.NewIndex(s.Dedupe)
 	var bad int
 	var first error
+	// The store hands the window over in its own order; the Restorer
+	// puts it in the window's.
+	r := ix.Restorer(0)
 	err := readWindow(ctx, p.store, s.WindowStart(now), func(w *news.WindowItem) {
 		if len(w.Record) == 0 {
 			return // an item whose analysis failed: in a story of its own
 		}
-		if err := ix.Restore(dedupe.Doc{ID: w.ID, Feed: w.Feed, Published: w.Published}, w.StoryID, w.Record); err != nil {
+		if err := r.Add(dedupe.Doc{ID: w.ID, Feed: w.Feed, Published: w.Published}, w.Seq, w.StoryID, w.Record); err != nil {
 			bad++
 			first = cmp.Or(first, err)
 		}
@@ -150,6 +153,7 @@ func (p *Pipeline) ready(ctx context.Context, s *Settings, now time.Time) error 
 	if err != nil {
 		return fmt.Errorf("rebuild dedupe window: %w", err)
 	}
+	r.Done()
 	if bad > 0 {
 		p.log.Warn("dedupe window rebuilt without items whose records are corrupt", "items", bad, "first", first)
 	}
@@ -162,7 +166,7 @@ func (p *Pipeline) ready(ctx context.Context, s *Settings, now time.Time) error 
 const windowBatch = 256
 
 // readWindow calls fn for every item of the store's window since start,
-// in the window's order, while the store reads the next ones on a
+// in the order the store gives, while the store reads the next ones on a
 // goroutine of its own: reading the window and restoring the index each
 // took about half of a restart's time.
 func readWindow(ctx context.Context, st Store, start time.Time, fn func(*news.WindowItem)) error {

@@ -16,7 +16,7 @@ func TestQueryPlans(t *testing.T) {
 		{"known", knownSQL, []string{"USING INDEX sqlite_autoindex_items_1 (id=?)"}},
 		{"apply's lookup", lookupSQL, []string{"USING INDEX sqlite_autoindex_items_1 (id=?)"}},
 		{"by link", byLinkSQL, []string{"items_by_link (canonical_link=?)"}},
-		{"window", windowSQL, []string{"item_records_by_window (window_at>?)", "COVERING INDEX items_window (seq=?)"}},
+		{"window", windowSQL, []string{"SEARCH r USING INTEGER PRIMARY KEY (rowid>?)", "item_records_by_window (window_at>?)", "COVERING INDEX items_window (seq=?)"}},
 		{"uncarry", uncarrySQL, []string{"items_by_feed (feed=? AND in_feed=?)"}},
 		{"carry", carrySQL, []string{"sqlite_autoindex_items_1 (id=?)"}},
 		{"delete emptied", deleteEmptiedSQL, []string{"COVERING INDEX items_by_story (story_id=?)"}},

@@ -27,13 +27,18 @@ const (
 				AND NOT EXISTS (SELECT 1 FROM inbox b WHERE b.item = items.seq AND b.changed = 0)
 			GROUP BY canonical_link)`
 
-	// windowSQL: ?1 the window's start. items_window covers the columns
-	// read from items, so the wide item rows are not visited.
-	windowSQL = `SELECT i.id, i.feed, i.story_id, coalesce(i.published, i.first_seen), r.record
+	// windowSQL: ?1 the window's start. The records are read in the order
+	// they were stored, from the first one in the window on: a sequential
+	// read, where reading them by window_at (in item_records_by_window's
+	// order) visited the rows at random (a restart over 500,000 items took
+	// 7.5 s to read them so, 2.3 s in this order). items_window covers the
+	// columns read from items, so the wide item rows are not visited.
+	windowSQL = `SELECT i.id, i.feed, i.story_id, coalesce(i.published, i.first_seen), r.item, r.record
 		FROM item_records r JOIN items i INDEXED BY items_window ON i.seq = r.item
-		WHERE r.window_at >= ?1
+		WHERE r.item >= (SELECT min(item) FROM item_records INDEXED BY item_records_by_window WHERE window_at >= ?1)
+			AND +r.window_at >= ?1
 			AND NOT EXISTS (SELECT 1 FROM inbox b WHERE b.item = r.item AND b.changed = 0)
-		ORDER BY r.window_at, r.item`
+		ORDER BY r.item`
 
 	// saveModelSQL: ?1 feed, ?2 its furniture model.
 	saveModelSQL = `INSERT INTO feed_models (feed, model) VALUES (?1, ?2)

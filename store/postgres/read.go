@@ -29,7 +29,7 @@ const (
 
 	// windowSQL: $1 the window's start; ties in the order items were
 	// stored (seq).
-	windowSQL = `SELECT i.id, i.feed, i.story_id, coalesce(i.published, i.first_seen), r.record
+	windowSQL = `SELECT i.id, i.feed, i.story_id, coalesce(i.published, i.first_seen), r.item, r.record
 		FROM item_records r JOIN items i ON i.seq = r.item
 		WHERE r.window_at >= $1
 			AND NOT EXISTS (SELECT 1 FROM inbox b WHERE b.item = r.item AND NOT b.changed)
@@ -96,8 +96,8 @@ func (db *DB) each(ctx context.Context, query string, args []any, scan func(pgx.
 }
 
 // Window calls fn for every placed item published at or after since (first
-// seen, when it has no publish time), oldest first, ties in the order the
-// items were stored. Items that wait in the inbox to be placed for the
+// seen, when it has no publish time), in the window's order (see
+// news.WindowItem), though callers must not rely on it. Items that wait in the inbox to be placed for the
 // first time are left out. It stops at the first error from fn and
 // returns it unwrapped. The items come from one snapshot; fn runs while
 // the query is open and holds a connection.
@@ -114,7 +114,7 @@ func (db *DB) Window(ctx context.Context, since time.Time, fn func(news.WindowIt
 	for rows.Next() {
 		var it news.WindowItem
 		var published int64
-		if err := rows.Scan(&it.ID, &it.Feed, &it.StoryID, &published, &it.Record); err != nil {
+		if err := rows.Scan(&it.ID, &it.Feed, &it.StoryID, &published, &it.Seq, &it.Record); err != nil {
 			return fmt.Errorf("postgres: window: %w", err)
 		}
 		it.Published = time.Unix(0, published).UTC()

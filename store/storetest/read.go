@@ -192,10 +192,26 @@ func testWindow(t *testing.T, s Store) {
 	for _, w := range items {
 		got = append(got, w.ID)
 	}
-	// nodate sorts by first seen (t0); ties in the order stored.
+	// nodate sorts by first seen (t0); ties in the order stored, which
+	// Seq gives.
 	want := []string{noDate.ID, newer.ID, tie1.ID, tie2.ID, newest.ID}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("window ids = %v, want nodate, newer, tie-z, tie-a, newest", got)
+	}
+	seqs := map[string]int64{}
+	for _, w := range window(t, s, time.Time{}) {
+		seqs[w.ID] = w.Seq
+	}
+	// Stored in this order: old and late in one batch, then the others in
+	// the order of their batch.
+	order := []string{newest.ID, newer.ID, noDate.ID, tie1.ID, tie2.ID}
+	if seqs[old.ID] >= seqs[newest.ID] || seqs[late.ID] >= seqs[newest.ID] {
+		t.Errorf("Seq: the first batch's items %d, %d not before the second's %d", seqs[old.ID], seqs[late.ID], seqs[newest.ID])
+	}
+	for i := 1; i < len(order); i++ {
+		if seqs[order[i-1]] >= seqs[order[i]] {
+			t.Errorf("Seq of %s = %d, not below the next stored (%s, %d)", order[i-1], seqs[order[i-1]], order[i], seqs[order[i]])
+		}
 	}
 	w := items[1]
 	if w.Feed != "bbc" || w.StoryID != newer.StoryID || !w.Published.Equal(newer.Published) ||

@@ -6,9 +6,11 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -180,6 +182,8 @@ func stories(t testing.TB, s Store, q news.StoryQuery) []news.Story {
 	return ss
 }
 
+// window returns the store's window since since in the window's order
+// (by publish time, then Seq), whatever order the store gave it in.
 func window(t testing.TB, s Store, since time.Time) []news.WindowItem {
 	t.Helper()
 	var out []news.WindowItem
@@ -190,6 +194,9 @@ func window(t testing.TB, s Store, since time.Time) []news.WindowItem {
 	if err != nil {
 		t.Fatalf("Window: %v", err)
 	}
+	slices.SortFunc(out, func(a, b news.WindowItem) int {
+		return cmp.Or(a.Published.Compare(b.Published), cmp.Compare(a.Seq, b.Seq))
+	})
 	return out
 }
 
