@@ -112,12 +112,7 @@ func (ix *Index) load(es *entries, stories []string, perm []int32) bool {
 	// The candidate lists and the stories are apart (an entry's keys are
 	// read, its story fields written): each is built on a core of its own.
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		ix.post.next = make([]uint32, es.len()*nKeys)
-		for i := range uint32(es.len()) {
-			ix.post.insert(i, &es.at(int32(i)).keys)
-		}
-	})
+	wg.Go(func() { ix.post.build(es) })
 	for i := range int32(es.len()) {
 		ix.link(i, stories[i])
 	}
