@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,5 +158,39 @@ func TestPurgeRespectsInFeed(t *testing.T) {
 	checkConsistent(t, path)
 	if items, stories, err := db.Purge(ctx, t0.Add(5*day)); err != nil || items+stories != 0 {
 		t.Errorf("second Purge = %d, %d, %v; want nothing left to purge", items, stories, err)
+	}
+}
+
+// TestWindowRecordsKept: the records Window hands over stay as they were
+// read after the next rows are read (Window scans them without a copy of
+// its own, trusting the driver's fresh slice per row).
+func TestWindowRecordsKept(t *testing.T) {
+	db, _ := newTestDB(t)
+	var es []news.Entry
+	for i := range 300 {
+		e := entry("ap", fmt.Sprintf("g%03d", i), fmt.Sprintf("g%03d", i), t0.Add(time.Duration(i)*time.Second))
+		e.Record = []byte(fmt.Sprintf("record %03d %s", i, strings.Repeat("x", i)))
+		es = append(es, e)
+	}
+	mustApply(t, db, batch("ap", t0, es...))
+	want := map[string]string{}
+	for _, e := range es {
+		want[e.ID] = string(e.Record)
+	}
+	var got []news.WindowItem
+	err := db.Window(context.Background(), time.Time{}, func(w news.WindowItem) error {
+		got = append(got, w)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(es) {
+		t.Fatalf("window has %d items, want %d", len(got), len(es))
+	}
+	for _, w := range got {
+		if string(w.Record) != want[w.ID] {
+			t.Fatalf("record of %s read back as %q, want %q", w.ID, w.Record, want[w.ID])
+		}
 	}
 }
