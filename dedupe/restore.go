@@ -63,7 +63,10 @@ func (r *Restorer) Done() {
 	})
 	r.keys = nil
 	ix := r.ix
-	if ix.entries.len() > 0 || !ix.load(&r.entries, r.stories, perm) {
+	if ix.entries.len() == 0 {
+		permute(&r.entries, r.stories, perm)
+		ix.load(&r.entries, r.stories)
+	} else {
 		for _, i := range perm {
 			ix.put(*r.entries.at(i), r.stories[i])
 			*r.entries.at(i) = entry{}
@@ -94,28 +97,28 @@ func permute(es *entries, stories []string, perm []int32) {
 	}
 }
 
-// load fills an empty index with entries in the order of perm (entries
-// at perm[i] in slot i), each in the story of the same index: what store
-// would do for each in turn, with every table sized once. It returns false
-// and changes nothing when two entries have one id (then only put's
-// replacement gives Restore's result). entries becomes the index's.
-func (ix *Index) load(es *entries, stories []string, perm []int32) bool {
-	byID := make(map[string]int32, es.len())
-	for i, j := range perm {
-		byID[es.at(j).id] = int32(i)
-	}
-	if len(byID) != es.len() {
-		return false
-	}
-	permute(es, stories, perm)
-	ix.entries, ix.byID, ix.live = *es, byID, es.len()
+// load fills an empty index with the entries of es, in their slots, each
+// in the story of the same index: what put would do for each in turn,
+// with every table sized once. es becomes the index's.
+func (ix *Index) load(es *entries, stories []string) {
+	ix.entries, ix.live = *es, es.len()
+	ix.byID = make(map[string]int32, es.len())
 	// The candidate lists and the stories are apart (an entry's keys are
 	// read, its story fields written): each is built on a core of its own.
 	var wg sync.WaitGroup
 	wg.Go(func() { ix.post.build(es) })
 	for i := range int32(es.len()) {
+		ix.byID[es.at(i).id] = i
 		ix.link(i, stories[i])
 	}
 	wg.Wait()
-	return true
+	if len(ix.byID) == es.len() {
+		return
+	}
+	// An id came twice: only put's replacement of the earlier gives
+	// Restore's result.
+	*ix = *NewIndex(ix.opts)
+	for i := range int32(es.len()) {
+		ix.put(*es.at(i), stories[i])
+	}
 }
