@@ -30,8 +30,8 @@ const (
 	// windowSQL: ?1 the window's start. The records are read in the order
 	// they were stored, from the first one in the window on: a sequential
 	// read, where reading them by window_at (in item_records_by_window's
-	// order) visited the rows at random (a restart over 500,000 items took
-	// 7.5 s to read them so, 2.3 s in this order). items_window covers the
+	// order) visited the rows at random (500,000 records of a 5.5 GB file:
+	// 7.5 s read so, 1.3 s in this order). items_window covers the
 	// columns read from items, so the wide item rows are not visited.
 	windowSQL = `SELECT i.id, i.feed, i.story_id, coalesce(i.published, i.first_seen), r.item, r.record
 		FROM item_records r JOIN items i INDEXED BY items_window ON i.seq = r.item

@@ -97,10 +97,10 @@ func (db *DB) each(ctx context.Context, query string, args []any, scan func(pgx.
 
 // Window calls fn for every placed item published at or after since (first
 // seen, when it has no publish time), in the window's order (see
-// news.WindowItem), though callers must not rely on it. Items that wait in the inbox to be placed for the
-// first time are left out. It stops at the first error from fn and
-// returns it unwrapped. The items come from one snapshot; fn runs while
-// the query is open and holds a connection.
+// news.WindowItem), which callers do not rely on. Items that wait in the
+// inbox to be placed for the first time are left out. It stops at the
+// first error from fn and returns it unwrapped. The items come from one
+// snapshot; fn runs while the query is open and holds a connection.
 func (db *DB) Window(ctx context.Context, since time.Time, fn func(news.WindowItem) error) error {
 	from := int64(math.MinInt64)
 	if n := nanos(since); n.Valid {
