@@ -114,15 +114,20 @@ func TestMemoryPerDoc(t *testing.T) {
 	runtime.KeepAlive(ix)
 }
 
-// BenchmarkRestore is the rebuild of the window at start-up, per record.
-func BenchmarkRestore(b *testing.B) {
+// records returns the records of texts, prepared without furniture.
+func records(texts []string) [][]byte {
 	var none *Furniture
-	texts := pool(64)
 	recs := make([][]byte, len(texts))
 	for i, s := range texts {
 		p := none.Prepare(Analyse(s), "")
 		recs[i] = p.Record()
 	}
+	return recs
+}
+
+// BenchmarkRestore is the rebuild of the window at start-up, per record.
+func BenchmarkRestore(b *testing.B) {
+	recs := records(pool(64))
 	ix := NewIndex(Options{})
 	for i := 0; b.Loop(); i++ {
 		d := Doc{ID: fmt.Sprintf("%032x", i), Feed: "f", Published: t0}
@@ -137,13 +142,7 @@ func BenchmarkRestore(b *testing.B) {
 // texts, 40 % of the documents a copy of another.
 func BenchmarkRestorer100k(b *testing.B) {
 	const n = 100_000
-	var none *Furniture
-	texts := pool(60_000)
-	recs := make([][]byte, len(texts))
-	for i, s := range texts {
-		p := none.Prepare(Analyse(s), "")
-		recs[i] = p.Record()
-	}
+	recs := records(pool(60_000))
 	docs := make([]Doc, n)
 	stories := make([]string, n)
 	r := rand.New(rand.NewPCG(1, 2))
